@@ -1,0 +1,3 @@
+from cleanlist_server.cli.main import main
+
+main()

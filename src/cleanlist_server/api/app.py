@@ -1,0 +1,54 @@
+"""The FastAPI application: routers, error handlers and middleware, nothing else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from cleanlist_server import __version__, bootstrap
+from cleanlist_server.api import errors
+from cleanlist_server.api.idempotency import IdempotencyMiddleware
+from cleanlist_server.api.middleware import RequestContext
+from cleanlist_server.api.routes import credits, enrich, health, imports
+from cleanlist_server.config import Settings
+from cleanlist_server.storage.migrate import migrate
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    container: bootstrap.Container | None = None,
+    run_migrations: bool = True,
+) -> FastAPI:
+    settings = settings or (container.settings if container else Settings())
+    container = container or bootstrap.build(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if run_migrations:
+            await migrate(settings.database_url)
+        yield
+        await container.close()
+
+    app = FastAPI(
+        title="Cleanlist-compatible enrichment API",
+        version=__version__,
+        description="Self-hosted contact and lead enrichment over a waterfall of providers.",
+        lifespan=lifespan,
+    )
+    app.state.container = container
+    errors.install(app)
+    for module in (health, enrich, credits, imports):
+        app.include_router(module.router)
+    app.add_middleware(IdempotencyMiddleware, store=container.idempotency)
+    app.add_middleware(
+        RequestContext, max_body=settings.max_body_bytes, max_import=settings.max_import_bytes
+    )
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Uvicorn factory for worker processes (migrations already ran in the parent)."""
+    return create_app(Settings(), run_migrations=False)

@@ -1,0 +1,180 @@
+"""Request and response models: the one place the HTTP contract is written down.
+
+They generate the OpenAPI document (``/openapi.json``) that the SDKs are checked
+against. Field names and enums are the seeds'; ``domain/fields.py`` lists the same
+contact fields and a test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+
+from cleanlist_server.domain.enums import (
+    CompanyRevenue,
+    CompanySize,
+    Department,
+    EmailStatus,
+    PhoneType,
+    Seniority,
+)
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class ContactRequest(StrictModel):
+    """Who to enrich: an email, a LinkedIn URL, or a name with a company."""
+
+    email: StrictStr | None = Field(None, max_length=320, description="Work email address.")
+    linkedin_url: StrictStr | None = Field(
+        None, max_length=500, description="LinkedIn profile URL (linkedin.com/in/...)."
+    )
+    first_name: StrictStr | None = Field(None, max_length=200)
+    last_name: StrictStr | None = Field(None, max_length=200)
+    full_name: StrictStr | None = Field(
+        None, max_length=400, description="Used when first_name/last_name are not given."
+    )
+    company_name: StrictStr | None = Field(None, max_length=300)
+    company_domain: StrictStr | None = Field(
+        None, max_length=300, description="Company domain or website URL."
+    )
+    include_phone: StrictBool = Field(
+        True,
+        description="Return direct dial and mobile (11 credits when found). "
+        "false caps the call at 1 credit.",
+    )
+
+
+class Contact(BaseModel):
+    """A verified, normalized contact. Unknown fields are null, never invented."""
+
+    email: str | None = Field(None, description="Work email address.")
+    email_status: EmailStatus | None = Field(
+        None, description="Verification result of `email`; `unknown` until verified."
+    )
+    email_free_provider: bool | None = Field(
+        None, description="Whether `email` is at a free mail provider (gmail.com, ...)."
+    )
+    personal_email: str | None = Field(None, description="Personal email address, if known.")
+    first_name: str | None = Field(None, description="First name, properly cased.")
+    middle_name: str | None = Field(None, description="Middle name or initial.")
+    last_name: str | None = Field(None, description="Last name, with particles ('van der Berg').")
+    full_name: str | None = Field(None, description="First and last name.")
+    title: str | None = Field(None, description="Current job title, normalized ('VP of Sales').")
+    headline: str | None = Field(None, description="Profile headline as written by the person.")
+    seniority: Seniority | None = Field(None, description="Seniority level of `title`.")
+    department: Department | None = Field(None, description="Department of `title`.")
+    job_start_date: str | None = Field(None, description="When the current role started.")
+    linkedin_url: str | None = Field(
+        None, description="Canonical LinkedIn profile URL (https://linkedin.com/in/...)."
+    )
+    twitter_url: str | None = Field(None, description="Twitter/X profile URL.")
+    github_url: str | None = Field(None, description="GitHub profile URL.")
+    photo_url: str | None = Field(None, description="Profile photo URL.")
+    phone: str | None = Field(None, description="Best phone number, E.164 ('+14155550142').")
+    phone_type: PhoneType | None = Field(None, description="What kind of number `phone` is.")
+    mobile: str | None = Field(None, description="Mobile number, E.164.")
+    location: str | None = Field(None, description="'San Francisco, CA' or 'Berlin, Germany'.")
+    city: str | None = Field(None, description="City.")
+    state: str | None = Field(None, description="State, province or region (full name).")
+    country: str | None = Field(None, description="Country (English short name).")
+    country_code: str | None = Field(None, description="ISO 3166-1 alpha-2 country code.")
+    timezone: str | None = Field(None, description="IANA time zone ('America/Los_Angeles').")
+    company_name: str | None = Field(None, description="Current employer.")
+    company_domain: str | None = Field(None, description="Employer's primary domain.")
+    company_website: str | None = Field(None, description="Employer's website URL.")
+    company_industry: str | None = Field(None, description="Industry label ('SaaS').")
+    company_naics_code: str | None = Field(None, description="NAICS 2022 code of the industry.")
+    company_sic_code: str | None = Field(None, description="SIC 1987 code of the industry.")
+    company_size: CompanySize | None = Field(None, description="Employee-count band.")
+    company_employee_count: int | None = Field(None, description="Employee count, if known.")
+    company_revenue: CompanyRevenue | None = Field(None, description="Annual revenue band.")
+    company_annual_revenue: int | None = Field(None, description="Annual revenue in USD.")
+    company_linkedin_url: str | None = Field(None, description="Employer's LinkedIn page.")
+    company_twitter_url: str | None = Field(None, description="Employer's Twitter/X page.")
+    company_phone: str | None = Field(None, description="Employer's switchboard, E.164.")
+    company_description: str | None = Field(None, description="What the employer does.")
+    company_founded_year: int | None = Field(None, description="Year the employer was founded.")
+    company_hq_location: str | None = Field(None, description="Headquarters location.")
+    company_hq_city: str | None = Field(None, description="Headquarters city.")
+    company_hq_country: str | None = Field(None, description="Headquarters country.")
+    company_tech_stack: list[str] | None = Field(None, description="Technologies in use.")
+    company_type: str | None = Field(None, description="Public, private, nonprofit, ...")
+
+
+class Meta(BaseModel):
+    credits_used: int = Field(description="Credits this call cost (0 when nothing matched).")
+    providers_queried: int = Field(description="Providers actually called.")
+    providers_matched: int = Field(description="Providers that found the person.")
+    confidence: float = Field(ge=0, le=1, description="Calibrated confidence of the record.")
+    enriched_at: str | None = Field(description="When the data was last confirmed (UTC).")
+    providers_skipped: list[str] = Field(
+        default_factory=list, description="Providers that failed and were skipped."
+    )
+
+
+class ContactEnrichment(BaseModel):
+    id: str = Field(description="Enrichment id ('ev_...'); GET /v1/enrichments/{id}.")
+    status: Literal["completed", "not_found"]
+    contact: Contact | None = Field(description="The record; null when nothing matched.")
+    meta: Meta
+
+
+class CreditGrant(BaseModel):
+    kind: Literal["monthly_grant", "grant"]
+    amount: int
+    created_at: str
+    note: str | None = None
+
+
+class CreditPeriod(BaseModel):
+    start: str
+    end: str
+
+
+class Credits(BaseModel):
+    balance: int = Field(description="Credits available now (free + paid).")
+    free_balance: int = Field(
+        description="Left of this month's free grant; lapses at `period.end`."
+    )
+    paid_balance: int = Field(description="Operator-granted credits; never lapse.")
+    monthly_grant: int = Field(description="Free credits granted each month.")
+    used_this_period: int
+    period: CreditPeriod
+    grants: list[CreditGrant] = Field(description="Recent grants, newest first.")
+
+
+class ImportError_(BaseModel):
+    line: int
+    reason: str
+
+
+class ImportReport(BaseModel):
+    id: str
+    status: Literal["running", "completed", "failed"]
+    filename: str | None
+    columns: dict[str, str | None] = Field(description="Each CSV header and the field it fed.")
+    rows: int
+    imported: int = Field(description="New records.")
+    merged: int = Field(description="Existing records that gained or changed values.")
+    unchanged: int = Field(description="Existing records the row added nothing to.")
+    rejected: int
+    dropped_values: int = Field(description="Values dropped as invalid (bad phone, ...).")
+    errors: list[ImportError_] = Field(description="Rejected rows with line number and reason.")
+    errors_truncated: bool
+    created_at: str
+    finished_at: str | None
+
+
+class ErrorDetail(BaseModel):
+    type: str
+    code: str
+    message: str
+    param: str | None
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail

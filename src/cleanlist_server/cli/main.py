@@ -1,0 +1,248 @@
+"""The ``cleanlist`` command: serve, keys, import, credits, migrate, settings."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from cleanlist_server import bootstrap
+from cleanlist_server.config import Settings
+from cleanlist_server.errors import ApiError
+from cleanlist_server.services.imports import ImportOptions
+from cleanlist_server.storage import accounts
+from cleanlist_server.storage.migrate import migrate
+
+app = typer.Typer(no_args_is_help=True, help="Self-hosted contact and lead enrichment API.")
+keys_app = typer.Typer(no_args_is_help=True, help="Create, list and revoke API keys.")
+credits_app = typer.Typer(no_args_is_help=True, help="Show and grant credits.")
+app.add_typer(keys_app, name="keys")
+app.add_typer(credits_app, name="credits")
+out = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def run(work: Callable[[bootstrap.Container], Awaitable[T]]) -> T:
+    """Migrate, build the container, run ``work``, close; API errors exit 1."""
+
+    async def main() -> T:
+        settings = Settings()
+        await migrate(settings.database_url)
+        container = bootstrap.build(settings)
+        try:
+            return await work(container)
+        finally:
+            await container.close()
+
+    try:
+        return asyncio.run(main())
+    except ApiError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(1) from None
+
+
+async def _create_key(container: bootstrap.Container, account: str, mode: str) -> tuple[str, int]:
+    async with container.db.write() as conn:
+        account_id = await accounts.get_or_create_account(conn, account, now=now())
+        return await accounts.create_key(conn, account_id, mode=mode, now=now())
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address [CLEANLIST_HOST].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [CLEANLIST_PORT].")] = None,
+    workers: Annotated[int | None, typer.Option(help="Worker processes.")] = None,
+    new_key: Annotated[
+        str | None,
+        typer.Option(help="Create an API key for this account first and print it."),
+    ] = None,
+) -> None:
+    """Run the API server (migrations run first; data is kept across restarts)."""
+    import uvicorn
+
+    settings = Settings()
+    asyncio.run(migrate(settings.database_url))
+    if new_key:
+        key, _ = run(lambda c: _create_key(c, new_key, "live"))
+        out.print(f"API key for account [bold]{new_key}[/bold] (shown once):\n{key}")
+    bind_host, bind_port = host or settings.host, port or settings.port
+    out.print(f"Serving on http://{bind_host}:{bind_port}  (database: {settings.database_url})")
+    uvicorn.run(
+        "cleanlist_server.api.app:app_from_env",
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        workers=workers or settings.workers,
+        log_level=settings.log_level,
+        access_log=False,
+    )
+
+
+@app.command("migrate")
+def migrate_cmd() -> None:
+    """Bring the database to the newest schema (serve does this too)."""
+    settings = Settings()
+    asyncio.run(migrate(settings.database_url))
+    out.print("database is up to date")
+
+
+@keys_app.command("create")
+def keys_create(
+    account: Annotated[str, typer.Option(help="Account name (created if new).")],
+    test: Annotated[bool, typer.Option("--test", help="A test-mode key (no credits).")] = False,
+) -> None:
+    """Create a key and print it once; only its hash is stored."""
+    key, key_id = run(lambda c: _create_key(c, account, "test" if test else "live"))
+    err.print(f"key id {key_id} for account {account!r}; store it now, it is not shown again:")
+    print(key)
+
+
+@keys_app.command("list")
+def keys_list(
+    account: Annotated[str | None, typer.Option(help="Only this account's keys.")] = None,
+) -> None:
+    """List keys (prefix only, never the secret)."""
+
+    async def work(c: bootstrap.Container) -> list[accounts.KeyRecord]:
+        async with c.db.read() as conn:
+            return await accounts.list_keys(conn, account)
+
+    table = Table("id", "account", "prefix", "mode", "created", "revoked")
+    for k in run(work):
+        revoked = k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else ""
+        created = k.created_at.isoformat(timespec="seconds")
+        table.add_row(str(k.id), k.account_name, k.prefix + "…", k.mode, created, revoked)
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(ident: Annotated[str, typer.Argument(help="Key id, prefix or the key.")]) -> None:
+    """Revoke a key; requests with it get 401 from then on."""
+
+    async def work(c: bootstrap.Container) -> list[int]:
+        async with c.db.write() as conn:
+            return await accounts.revoke_key(conn, ident, now=now())
+
+    try:
+        revoked = run(work)
+    except ValueError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from None
+    if not revoked:
+        err.print(f"[red]error:[/red] no key matches {ident!r}")
+        raise typer.Exit(1)
+    out.print(f"revoked key {revoked[0]}")
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV file.")],
+    account: Annotated[
+        str, typer.Option(help="Account whose knowledge base gets the rows.")
+    ] = "default",
+    map_: Annotated[
+        list[str] | None,
+        typer.Option("--map", help="Column override source=target (repeatable)."),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import contacts and companies (HubSpot, Salesforce, Sales Navigator, Apollo exports)."""
+    settings = Settings()
+
+    def on_reject(line: int, reason: str) -> None:
+        err.print(f"line {line}: rejected: {reason}", highlight=False)
+
+    async def work(c: bootstrap.Container) -> dict[str, Any]:
+        async with c.db.write() as conn:
+            account_id = await accounts.get_or_create_account(conn, account, now=now())
+        options = ImportOptions(
+            mapping=tuple(map_ or ()),
+            default_region=settings.default_phone_region,
+            error_limit=settings.import_error_limit,
+        )
+        with file.open("rb") as handle:
+            report = await c.importer.run(
+                account_id, handle, filename=file.name, options=options, on_reject=on_reject
+            )
+        return report.as_dict()
+
+    report = run(work)
+    if json_out:
+        sys.stdout.write(orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    out.print(
+        f"{report['rows']} rows: {report['imported']} imported, {report['merged']} merged, "
+        f"{report['unchanged']} unchanged, {report['rejected']} rejected "
+        f"({report['dropped_values']} invalid values dropped)"
+    )
+
+
+@credits_app.command("grant")
+def credits_grant(
+    amount: Annotated[int, typer.Argument(help="Credits to add (negative corrects).")],
+    account: Annotated[str, typer.Option(help="Account name.")],
+    note: Annotated[str | None, typer.Option(help="Why, for the ledger.")] = None,
+) -> None:
+    """Top an account up with credits that never lapse."""
+    balance = run(lambda c: c.credits.grant(account, amount, note=note))
+    out.print(f"{account}: balance {balance.total} ({balance.free} free, {balance.paid} paid)")
+
+
+@credits_app.command("show")
+def credits_show(account: Annotated[str, typer.Option(help="Account name.")]) -> None:
+    """Print an account's balance, grants and period as JSON."""
+
+    async def work(c: bootstrap.Container) -> dict[str, Any]:
+        async with c.db.read() as conn:
+            account_id = await accounts.account_id_by_name(conn, account)
+        if account_id is None:
+            raise ApiError(f"No account named {account!r}.")
+        return await c.credits.summary(account_id)
+
+    sys.stdout.write(orjson.dumps(run(work), option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+@app.command("settings")
+def settings_cmd(
+    markdown: Annotated[bool, typer.Option(help="Print the docs table.")] = False,
+) -> None:
+    """List every setting with its environment variable, default and meaning."""
+    rows = settings_rows()
+    if markdown:
+        print(settings_markdown(rows))
+        return
+    table = Table("variable", "default", "description")
+    for name, default, description in rows:
+        table.add_row(name, default, description)
+    out.print(table)
+
+
+def settings_rows() -> list[tuple[str, str, str]]:
+    rows = []
+    for name, field in Settings.model_fields.items():
+        default = "" if field.default is None else str(field.default)
+        rows.append((f"CLEANLIST_{name.upper()}", default, field.description or ""))
+    return rows
+
+
+def settings_markdown(rows: list[tuple[str, str, str]]) -> str:
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    lines += [f"| `{n}` | `{d}` | {desc} |" for n, d, desc in rows]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    app()

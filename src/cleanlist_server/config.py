@@ -1,0 +1,95 @@
+"""One typed settings object, read once at the entrypoint and passed down.
+
+Every field has a default and a description; ``docs/configuration.md`` is generated
+from this class (``cleanlist settings --markdown``) and a test fails when it drifts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///./data/cleanlist.db"
+
+
+class Settings(BaseSettings):
+    """Server configuration, from ``CLEANLIST_*`` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="CLEANLIST_", extra="ignore")
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description=(
+            "Where everything is stored. A SQLite file by default (created with its folder); "
+            "`postgresql://user@host:5432/db` for the scale-out mode."
+        ),
+    )
+    host: str = Field("127.0.0.1", description="Address `cleanlist serve` binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `cleanlist serve` listens on.")
+    workers: int = Field(1, ge=1, le=64, description="Uvicorn worker processes for `serve`.")
+    free_monthly_credits: int = Field(
+        30,
+        ge=0,
+        description=(
+            "Credits every account is granted each calendar month (UTC); unused ones lapse."
+        ),
+    )
+    max_body_bytes: int = Field(
+        1_048_576,
+        ge=1024,
+        description="Largest JSON request body accepted; larger ones get 413.",
+    )
+    max_import_bytes: int = Field(
+        1_073_741_824,
+        ge=1024,
+        description="Largest CSV upload accepted by `POST /v1/imports`; larger ones get 413.",
+    )
+    import_error_limit: int = Field(
+        1000,
+        ge=0,
+        description="Rejected rows listed individually in an import report (all are counted).",
+    )
+    default_phone_region: str = Field(
+        "US",
+        description="ISO country assumed for phone numbers written without a country code.",
+    )
+    kb_fresh_days: int = Field(
+        365,
+        ge=1,
+        description=(
+            "Age after which a knowledge-base value counts as stale (lowers its confidence)."
+        ),
+    )
+    idempotency_ttl_hours: int = Field(
+        24, ge=1, description="How long an `Idempotency-Key` answer is kept for replay."
+    )
+    egress_allow: str = Field(
+        "",
+        description=(
+            "Comma-separated CIDRs and host names outbound connections may reach. When set, "
+            "everything else is refused (tests and the sandbox use `127.0.0.0/8`)."
+        ),
+    )
+    egress_deny: str = Field(
+        "",
+        description=(
+            "Comma-separated CIDRs and host names always refused. Private, loopback, link-local "
+            "and metadata ranges are refused by default unless explicitly allowed."
+        ),
+    )
+    log_level: str = Field("info", description="Log level: debug, info, warning, error.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    def sqlite_path(self) -> Path | None:
+        """The database file when the URL names a SQLite file, else None."""
+        url = self.database_url
+        if not url.startswith("sqlite"):
+            return None
+        path = url.split(":///", 1)[1] if ":///" in url else ""
+        return None if path in ("", ":memory:") else Path(path)

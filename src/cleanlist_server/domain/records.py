@@ -1,0 +1,70 @@
+"""Plain data passed between the layers: queries, field values, provider results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A normalized enrichment request, scoped to the calling account."""
+
+    account_id: int
+    email: str | None = None
+    linkedin_url: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    full_name: str | None = None
+    name_key: str | None = None
+    company_name: str | None = None
+    company_domain: str | None = None
+    company_key: str | None = None
+    include_phone: bool = True
+
+    @property
+    def has_person_identity(self) -> bool:
+        has_name = self.name_key is not None
+        has_company = self.company_domain is not None or self.company_key is not None
+        return bool(self.email or self.linkedin_url or (has_name and has_company))
+
+
+@dataclass(frozen=True, slots=True)
+class FieldValue:
+    """One candidate value of one field, with where and when it was seen."""
+
+    value: Any
+    source: str
+    observed_at: datetime
+    confidence: float
+
+
+@dataclass(slots=True)
+class ProviderResult:
+    """What one provider answered. Not-found is ``matched=False``, never an exception."""
+
+    provider: str
+    matched: bool
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    error: str | None = None
+
+    @classmethod
+    def miss(cls, provider: str) -> ProviderResult:
+        return cls(provider=provider, matched=False)
+
+
+@dataclass(slots=True)
+class Enrichment:
+    """The merged outcome of a waterfall run."""
+
+    matched: bool
+    fields: dict[str, FieldValue]
+    providers_queried: int
+    providers_matched: int
+    confidence: float
+    enriched_at: datetime | None
+    skipped: list[str] = field(default_factory=list)
+
+    def values(self) -> dict[str, Any]:
+        return {name: fv.value for name, fv in self.fields.items()}

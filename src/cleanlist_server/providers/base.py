@@ -1,0 +1,46 @@
+"""The one contract every data provider implements.
+
+A provider declares what it accepts and returns, and answers ``lookup``. The
+waterfall (``engine/waterfall.py``) only ever sees this protocol, so a new provider is
+one new module and one line in the registry.
+
+Contract:
+- ``lookup`` never raises for "not found": it returns ``ProviderResult.miss(name)``.
+- Transport trouble (timeouts, 5xx, 429, bad keys) raises a ``ProviderError`` subclass,
+  so the runner can retry, back off or trip a breaker; the request itself never fails
+  because one provider did.
+- Returned fields use the canonical names of ``domain/fields.py``, each a
+  ``FieldValue`` carrying the provider's ``observed_at`` and confidence in [0, 1].
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from cleanlist_server.domain.records import ProviderResult, Query
+
+
+class ProviderError(Exception):
+    """A provider could not answer (as opposed to answering "no match")."""
+
+    retryable = False
+
+
+class ProviderUnavailable(ProviderError):
+    retryable = True
+
+
+@runtime_checkable
+class Provider(Protocol):
+    name: str
+    requires_key: bool
+    cost_per_call: float
+    cost_per_hit: float
+
+    def accepts(self, query: Query) -> bool:
+        """Whether this provider can look up anything for this query."""
+        ...
+
+    async def lookup(self, query: Query) -> ProviderResult:
+        """Look the query up; a miss is a value, trouble is a ``ProviderError``."""
+        ...

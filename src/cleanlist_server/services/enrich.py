@@ -1,0 +1,257 @@
+"""POST /v1/enrich/contact as a use case: normalize, run the waterfall, charge, store.
+
+The charge, the ledger row and the stored result are one transaction: either the
+caller is charged and the result is retrievable, or neither happened. A request
+carrying an ``Idempotency-Key`` is charged at most once even across crashes: the key
+is unique on the ledger, and a second charge attempt returns the first result.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from cleanlist_server.billing import ledger, pricing
+from cleanlist_server.domain.fields import CONTACT_FIELDS, PHONE_DETAIL_FIELDS
+from cleanlist_server.domain.records import Enrichment, Query
+from cleanlist_server.engine.waterfall import Waterfall
+from cleanlist_server.errors import InsufficientCredits, InvalidRequest, NotFound, ValidationFailed
+from cleanlist_server.normalize import domains, linkedin, names
+from cleanlist_server.normalize.companies import clean_company_name, company_name_key
+from cleanlist_server.normalize.emails import InvalidEmail, normalize_email
+from cleanlist_server.storage.tables import enrichments
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The authenticated API key and a snapshot of its account's balance."""
+
+    account_id: int
+    key_id: int
+    mode: str
+    free_balance: int
+    paid_balance: int
+    period: str | None
+
+    @property
+    def live(self) -> bool:
+        return self.mode == "live"
+
+
+def new_enrichment_id() -> str:
+    return "ev_" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(16))
+
+
+def iso(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def build_query(account_id: int, body: Mapping[str, Any]) -> Query:
+    """Normalize the identifiers of a request; a bad one is a 422 naming it."""
+    email = _email(body.get("email"))
+    link = body.get("linkedin_url")
+    if link is not None:
+        link = linkedin.canonical_profile_url(link)
+        if link is None:
+            raise ValidationFailed(
+                "linkedin_url is not a LinkedIn profile URL (https://linkedin.com/in/<name>).",
+                param="linkedin_url",
+            )
+    domain = body.get("company_domain")
+    if domain is not None:
+        domain = domains.registrable_domain(domain)
+        if domain is None:
+            raise ValidationFailed("company_domain is not a domain name.", param="company_domain")
+    person = names.build_name(body.get("first_name"), body.get("last_name"), body.get("full_name"))
+    company_name = clean_company_name(body.get("company_name"))
+    return Query(
+        account_id=account_id,
+        email=email,
+        linkedin_url=link,
+        first_name=person.first,
+        last_name=person.last,
+        full_name=person.full,
+        name_key=names.name_key(person.first, person.last) or None
+        if person.first and person.last
+        else None,
+        company_name=company_name,
+        company_domain=domain,
+        company_key=company_name_key(company_name) or None if company_name else None,
+        include_phone=bool(body.get("include_phone", True)),
+    )
+
+
+def _email(raw: str | None) -> str | None:
+    if raw is None:
+        return None
+    try:
+        return normalize_email(raw)
+    except InvalidEmail as exc:
+        raise ValidationFailed(f"email is not a valid address: {exc}", param="email") from None
+
+
+def require_person_identity(query: Query, body: Mapping[str, Any]) -> None:
+    if query.has_person_identity:
+        return
+    named = query.name_key is not None
+    if named:
+        raise InvalidRequest(
+            "A name needs company_name or company_domain to identify a person.",
+            param="company_name",
+            code="missing_identifier",
+        )
+    if any(body.get(k) for k in ("first_name", "last_name", "full_name")):
+        raise InvalidRequest(
+            "Give both a first and a last name (or full_name) with the company.",
+            param="last_name" if body.get("first_name") else "first_name",
+            code="missing_identifier",
+        )
+    raise InvalidRequest(
+        "Give an email, a linkedin_url, or a name with company_name/company_domain.",
+        param="email",
+        code="missing_identifier",
+    )
+
+
+class ContactEnricher:
+    def __init__(
+        self,
+        db: Any,
+        waterfall: Waterfall,
+        *,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        monthly_grant: int = 30,
+    ) -> None:
+        self.db = db
+        self.waterfall = waterfall
+        self.clock = clock
+        self.monthly_grant = monthly_grant
+
+    async def enrich(
+        self, caller: Caller, body: Mapping[str, Any], *, request_key: str | None = None
+    ) -> dict[str, Any]:
+        query = build_query(caller.account_id, body)
+        require_person_identity(query, body)
+        now = self.clock()
+        if caller.live and not self._may_spend(caller, now):
+            raise InsufficientCredits(
+                "The account has no credits left this month.", code="insufficient_credits"
+            )
+        outcome = await self.waterfall.run(query)
+        return await self._finish(caller, query, outcome, now, request_key)
+
+    def _may_spend(self, caller: Caller, now: datetime) -> bool:
+        if caller.period != ledger.period_of(now):
+            return caller.paid_balance + self.monthly_grant >= pricing.MIN_MATCH_COST
+        return caller.free_balance + caller.paid_balance >= pricing.MIN_MATCH_COST
+
+    async def _finish(
+        self, caller: Caller, query: Query, outcome: Enrichment, now: datetime, key: str | None
+    ) -> dict[str, Any]:
+        contact = render_contact(outcome, include_phone=query.include_phone)
+        cost = pricing.contact_cost(contact) if caller.live else 0
+        enrichment_id = new_enrichment_id()
+        response = {
+            "id": enrichment_id,
+            "status": "completed" if contact is not None else "not_found",
+            "contact": contact,
+            "meta": {
+                "credits_used": cost,
+                "providers_queried": outcome.providers_queried,
+                "providers_matched": outcome.providers_matched,
+                "confidence": outcome.confidence if contact is not None else 0.0,
+                "enriched_at": iso(outcome.enriched_at),
+                "providers_skipped": outcome.skipped,
+            },
+        }
+        try:
+            async with self.db.write() as conn:
+                if cost:
+                    if caller.period != ledger.period_of(now):
+                        await ledger.roll_period(
+                            conn, caller.account_id, grant=self.monthly_grant, now=now
+                        )
+                    await ledger.charge(
+                        conn,
+                        caller.account_id,
+                        cost,
+                        now=now,
+                        enrichment_id=enrichment_id,
+                        request_key=key,
+                    )
+                await self._store(conn, caller, query, response, now)
+        except ledger.DuplicateCharge as dup:
+            return await self.get(caller, dup.enrichment_id or "")
+        return response
+
+    async def _store(
+        self,
+        conn: AsyncConnection,
+        caller: Caller,
+        query: Query,
+        response: dict[str, Any],
+        now: datetime,
+    ) -> None:
+        request = {k: v for k, v in _query_fields(query).items() if v is not None}
+        await conn.execute(
+            insert(enrichments).values(
+                id=response["id"],
+                account_id=caller.account_id,
+                api_key_id=caller.key_id,
+                kind="contact",
+                status=response["status"],
+                credits_used=response["meta"]["credits_used"],
+                created_at=now,
+                request=request,
+                response=response,
+            )
+        )
+
+    async def get(self, caller: Caller, enrichment_id: str) -> dict[str, Any]:
+        async with self.db.read() as conn:
+            found = await conn.scalar(
+                select(enrichments.c.response).where(
+                    enrichments.c.id == enrichment_id,
+                    enrichments.c.account_id == caller.account_id,
+                )
+            )
+        if found is None:
+            raise NotFound(f"No enrichment {enrichment_id!r} in this account.", param="id")
+        return dict(found)
+
+
+def render_contact(outcome: Enrichment, *, include_phone: bool) -> dict[str, Any] | None:
+    """The ``contact`` object: every documented field, null when unknown."""
+    if not outcome.matched:
+        return None
+    values = outcome.values()
+    contact = {name: values.get(name) for name in CONTACT_FIELDS}
+    if not include_phone:
+        for name in PHONE_DETAIL_FIELDS:
+            contact[name] = None
+    if contact["email"] and not contact["email_status"]:
+        contact["email_status"] = "unknown"
+    return contact
+
+
+def _query_fields(query: Query) -> dict[str, Any]:
+    return {
+        "email": query.email,
+        "linkedin_url": query.linkedin_url,
+        "first_name": query.first_name,
+        "last_name": query.last_name,
+        "company_name": query.company_name,
+        "company_domain": query.company_domain,
+        "include_phone": query.include_phone,
+    }

@@ -1,0 +1,181 @@
+"""The schema, as SQLAlchemy Core tables (one metadata for both SQLite and PostgreSQL).
+
+Records in the knowledge base keep their canonical fields in a JSON ``data`` column
+beside the few indexed identity keys; ``provenance`` maps each field to where it came
+from and when it was last observed. Migrations in ``migrations/versions`` build
+exactly this; a test compares the two.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING)
+Json = JSON().with_variant(JSONB(), "postgresql")
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on both backends (SQLite stores naive text)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("free_balance", Integer, nullable=False, server_default="0"),
+    Column("paid_balance", Integer, nullable=False, server_default="0"),
+    Column("period", String(7), nullable=True),
+)
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("prefix", String(32), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("mode", String(4), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+)
+
+credit_ledger = Table(
+    "credit_ledger",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("amount", Integer, nullable=False),
+    Column("balance_after", Integer, nullable=False),
+    Column("period", String(7), nullable=False),
+    Column("enrichment_id", String(40), nullable=True),
+    Column("request_key", String(300), nullable=True),
+    Column("note", String(500), nullable=True),
+    UniqueConstraint("account_id", "request_key"),
+    Index("ix_credit_ledger_account_created", "account_id", "created_at"),
+)
+
+companies = Table(
+    "companies",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("domain", String(255), nullable=True),
+    Column("name_key", String(255), nullable=True),
+    Column("data", Json, nullable=False),
+    Column("provenance", Json, nullable=False),
+    Column("observed_at", UTCDateTime(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("account_id", "domain"),
+    Index("ix_companies_account_name_key", "account_id", "name_key"),
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("company_id", Id, ForeignKey("companies.id"), nullable=True, index=True),
+    Column("email", String(320), nullable=True),
+    Column("linkedin_url", String(400), nullable=True),
+    Column("name_key", String(255), nullable=True),
+    Column("company_domain", String(255), nullable=True),
+    Column("company_key", String(255), nullable=True),
+    Column("data", Json, nullable=False),
+    Column("provenance", Json, nullable=False),
+    Column("observed_at", UTCDateTime(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("account_id", "email"),
+    UniqueConstraint("account_id", "linkedin_url"),
+    Index("ix_people_name_domain", "account_id", "name_key", "company_domain"),
+    Index("ix_people_name_company", "account_id", "name_key", "company_key"),
+)
+
+enrichments = Table(
+    "enrichments",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("api_key_id", Id, nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("credits_used", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("request", Json, nullable=False),
+    Column("response", Json, nullable=False),
+    Index("ix_enrichments_account_created", "account_id", "created_at"),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", String(64), primary_key=True),
+    Column("key", String(255), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("state", String(12), nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("content_type", String(100), nullable=True),
+    Column("body", LargeBinary, nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
+)
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False, index=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("finished_at", UTCDateTime(), nullable=True),
+    Column("filename", String(500), nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("report", Json, nullable=False),
+)

@@ -1,0 +1,184 @@
+"""Shared fixtures: real databases (SQLite files, the local PostgreSQL) and a real server.
+
+PostgreSQL tests skip with a reason when no server answers at 127.0.0.1:5432, except
+under ``CI=true``, where they fail: CI must prove both backends.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+PG_HOST = os.environ.get("CLEANLIST_TEST_PG_HOST", "127.0.0.1")
+PG_PORT = int(os.environ.get("CLEANLIST_TEST_PG_PORT", "5432"))
+PG_USER = os.environ.get("CLEANLIST_TEST_PG_USER", "postgres")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Nothing in the suite may leave loopback, whatever the code under test tries.
+os.environ["CLEANLIST_EGRESS_ALLOW"] = "127.0.0.0/8"
+
+
+def _pg_admin_url(db: str = "postgres") -> str:
+    return f"postgresql://{PG_USER}@{PG_HOST}:{PG_PORT}/{db}"
+
+
+def _pg_available() -> str | None:
+    try:
+        with socket.create_connection((PG_HOST, PG_PORT), timeout=2):
+            pass
+    except OSError as exc:
+        return f"no PostgreSQL at {PG_HOST}:{PG_PORT} ({exc})"
+    return None
+
+
+def require_postgres() -> None:
+    reason = _pg_available()
+    if reason is None:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}: PostgreSQL tests must run in CI")
+    pytest.skip(reason)
+
+
+def create_pg_database() -> tuple[str, str]:
+    import psycopg
+
+    name = "cl_test_" + secrets.token_hex(6)
+    with psycopg.connect(_pg_admin_url(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name, _pg_admin_url(name)
+
+
+def drop_pg_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_pg_admin_url(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, empty database of each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'cleanlist.db'}"
+        return
+    require_postgres()
+    name, url = create_pg_database()
+    try:
+        yield url
+    finally:
+        drop_pg_database(name)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cleanlist.db'}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    base_url: str
+    env: dict[str, str]
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run the ``cleanlist`` CLI against the server's database."""
+        done = subprocess.run(
+            [sys.executable, "-m", "cleanlist_server", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(f"cleanlist {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done
+
+    def new_key(self, account: str | None = None, *, test: bool = False) -> str:
+        account = account or "acct_" + secrets.token_hex(4)
+        args = ["keys", "create", "--account", account] + (["--test"] if test else [])
+        return self.cli(*args).stdout.strip().splitlines()[-1]
+
+    def client(self, key: str | None = None) -> httpx.Client:
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        return httpx.Client(base_url=self.base_url, headers=headers, timeout=30)
+
+
+def start_server(tmp: Path, database_url: str, **extra_env: str) -> Server:
+    port = free_port()
+    env = {
+        **os.environ,
+        "CLEANLIST_DATABASE_URL": database_url,
+        "CLEANLIST_HOST": "127.0.0.1",
+        "CLEANLIST_PORT": str(port),
+        "CLEANLIST_EGRESS_ALLOW": "127.0.0.0/8",
+        "CLEANLIST_LOG_LEVEL": "warning",
+        **extra_env,
+    }
+    log = tmp / f"server-{port}.log"
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cleanlist_server", "serve"],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    server = Server(f"http://127.0.0.1:{port}", env, process, log)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited:\n{log.read_text()}")
+        try:
+            if httpx.get(server.base_url + "/healthz", timeout=1).status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"server did not start:\n{log.read_text()}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """A real ``cleanlist serve`` process on loopback, per backend, shared by a module."""
+    tmp = tmp_path_factory.mktemp("server")
+    pg_name = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp / 'cleanlist.db'}"
+    else:
+        require_postgres()
+        pg_name, url = create_pg_database()
+    srv = start_server(tmp, url)
+    try:
+        yield srv
+    finally:
+        stop_server(srv)
+        if pg_name:
+            drop_pg_database(pg_name)

@@ -1,0 +1,269 @@
+"""POST /v1/enrich/contact and friends, through a real server on each backend."""
+
+from __future__ import annotations
+
+import secrets
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import Server
+
+CSV = """First Name,Last Name,Email,Job Title,Company Name,Website,Phone Number,Mobile Phone Number,City,State/Region,Country/Region,Number of Employees,Industry,Annual Revenue,LinkedIn URL
+Jane,Smith,Jane.Smith@Acme.com,"VP, Sales & BD",Acme Corp,https://www.acme.com,(415) 555-0142,+1 415 555 0198,San Francisco,CA,United States,250,Computer Software,75000000,https://www.linkedin.com/in/JaneSmith/
+Bob,Jones,bob@acme.com,Sr. SWE,Acme Corp,acme.com,,,,,,250,Computer Software,,
+Carla,Diaz,carla@beta.io,Marketing Coordinator,Beta,beta.io,,,Madrid,,Spain,12,Marketing & Advertising,,
+"""
+
+
+def load(server: Server, csv_text: str, tmp_path: Path, account: str) -> str:
+    path = tmp_path / f"contacts-{secrets.token_hex(3)}.csv"
+    path.write_text(csv_text)
+    return server.cli("import", str(path), "--account", account, "--json").stdout
+
+
+@pytest.fixture
+def account(server: Server, tmp_path: Path) -> tuple[str, str]:
+    name = "acct_" + secrets.token_hex(4)
+    key = server.new_key(name)
+    load(server, CSV, tmp_path, name)
+    return name, key
+
+
+def enrich(client: httpx.Client, **body: object) -> httpx.Response:
+    return client.post("/v1/enrich/contact", json=body)
+
+
+def test_seed_request_returns_the_seed_shape(server: Server, account: tuple[str, str]) -> None:
+    _, key = account
+    with server.client(key) as c:
+        r = enrich(c, email="jane.smith@acme.com")
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert set(body) == {"id", "status", "contact", "meta"}
+    assert body["id"].startswith("ev_") and body["status"] == "completed"
+    contact = body["contact"]
+    assert contact["email"] == "jane.smith@acme.com"
+    assert contact["email_status"] == "unknown"  # not verified yet: never invented
+    assert (contact["first_name"], contact["last_name"]) == ("Jane", "Smith")
+    assert contact["title"] == "VP of Sales"
+    assert contact["seniority"] == "vp" and contact["department"] == "Sales"
+    assert contact["linkedin_url"] == "https://linkedin.com/in/janesmith"
+    assert contact["phone"] == "+14155550142" and contact["mobile"] == "+14155550198"
+    assert contact["phone_type"] == "direct_dial"
+    assert contact["location"] == "San Francisco, CA"
+    assert (contact["company_name"], contact["company_domain"]) == ("Acme Corp", "acme.com")
+    assert contact["company_size"] == "201-500"
+    assert contact["company_revenue"] == "$50M-$100M"
+    assert contact["company_industry"]
+    assert contact["twitter_url"] is None
+    meta = body["meta"]
+    assert meta["credits_used"] == 11
+    assert meta["providers_queried"] == 1 and meta["providers_matched"] == 1
+    assert 0 < meta["confidence"] <= 1
+    assert meta["enriched_at"].endswith("Z")
+    assert r.headers["x-request-id"].startswith("req_")
+
+
+def test_other_identifiers(server: Server, account: tuple[str, str]) -> None:
+    _, key = account
+    with server.client(key) as c:
+        by_link = enrich(c, linkedin_url="linkedin.com/in/janesmith", include_phone=False).json()
+        by_name = enrich(c, first_name="bob", last_name="JONES", company_domain="acme.com").json()
+        by_full = enrich(c, full_name="Carla Diaz", company_name="Beta").json()
+    assert by_link["contact"]["email"] == "jane.smith@acme.com"
+    assert by_link["contact"]["phone"] is None and by_link["contact"]["mobile"] is None
+    assert by_link["meta"]["credits_used"] == 1
+    assert by_name["contact"]["title"] == "Senior Software Engineer"
+    assert by_name["contact"]["seniority"] == "individual_contributor"
+    assert by_full["contact"]["email"] == "carla@beta.io"
+    assert by_full["contact"]["country_code"] == "ES"
+
+
+def test_not_found_costs_nothing(server: Server, account: tuple[str, str]) -> None:
+    _, key = account
+    with server.client(key) as c:
+        before = c.get("/v1/credits").json()["balance"]
+        r = enrich(c, email="nobody@nowhere-corp.com")
+        after = c.get("/v1/credits").json()["balance"]
+    assert r.status_code == 200
+    assert r.json()["status"] == "not_found" and r.json()["contact"] is None
+    assert r.json()["meta"]["credits_used"] == 0
+    assert before == after == 30
+
+
+def test_enrichment_is_retrievable_by_its_account_only(server: Server, account: tuple[str, str]) -> None:
+    _, key = account
+    other = server.new_key()
+    with server.client(key) as c:
+        first = enrich(c, email="bob@acme.com").json()
+        again = c.get(f"/v1/enrichments/{first['id']}")
+    assert again.status_code == 200 and again.json() == first
+    with server.client(other) as c:
+        stolen = c.get(f"/v1/enrichments/{first['id']}")
+    assert stolen.status_code == 404
+    assert stolen.json()["error"]["code"] == "not_found"
+
+
+def test_accounts_never_see_each_others_imports(server: Server, account: tuple[str, str]) -> None:
+    other = server.new_key()
+    with server.client(other) as c:
+        r = enrich(c, email="jane.smith@acme.com")
+    assert r.json()["status"] == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("header", "code"),
+    [
+        (None, "missing_api_key"),
+        ("Bearer", "malformed_api_key"),
+        ("Basic abc", "malformed_api_key"),
+        ("Bearer clnl_live_short", "malformed_api_key"),
+        ("Bearer clnl_live_" + "A" * 32, "invalid_api_key"),
+    ],
+)
+def test_bad_keys_get_401(server: Server, header: str | None, code: str) -> None:
+    headers = {"Authorization": header} if header else {}
+    r = httpx.post(server.base_url + "/v1/enrich/contact", json={"email": "a@b.com"}, headers=headers)
+    assert r.status_code == 401
+    assert r.json()["error"] == {
+        "type": "authentication_error",
+        "code": code,
+        "message": r.json()["error"]["message"],
+        "param": "Authorization",
+    }
+
+
+def test_revoked_key_gets_401(server: Server) -> None:
+    key = server.new_key()
+    with server.client(key) as c:
+        assert c.get("/v1/credits").status_code == 200
+        server.cli("keys", "revoke", key)
+        r = c.get("/v1/credits")
+    assert r.status_code == 401 and r.json()["error"]["code"] == "revoked_api_key"
+    listing = server.cli("keys", "list").stdout
+    assert key[:14] in listing and key not in listing
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "param", "code"),
+    [
+        ({}, 400, "email", "missing_identifier"),
+        ({"first_name": "Jane", "last_name": "Smith"}, 400, "company_name", "missing_identifier"),
+        ({"first_name": "Jane", "company_domain": "acme.com"}, 400, "last_name", "missing_identifier"),
+        ({"email": "not-an-email"}, 422, "email", "invalid_parameter"),
+        ({"linkedin_url": "https://linkedin.com/company/acme"}, 422, "linkedin_url", "invalid_parameter"),
+        ({"email": 42}, 422, "email", "invalid_parameter"),
+        ({"email": "a@acme.com", "include_phone": "yes"}, 422, "include_phone", "invalid_parameter"),
+        ({"email": "a@acme.com", "favourite_colour": "red"}, 422, "favourite_colour", "unknown_parameter"),
+        ({"company_domain": "not a domain", "full_name": "A B"}, 422, "company_domain", "invalid_parameter"),
+        ([1, 2], 400, "body", "invalid_body"),
+    ],
+)
+def test_bad_input_names_the_parameter(
+    server: Server, body: object, status: int, param: str, code: str
+) -> None:
+    key = server.new_key()
+    with server.client(key) as c:
+        r = c.post("/v1/enrich/contact", json=body)
+        balance = c.get("/v1/credits").json()["balance"]
+    assert r.status_code == status, r.text
+    assert r.json()["error"]["param"] == param
+    assert r.json()["error"]["code"] == code
+    assert balance == 30
+
+
+def test_non_json_and_oversized_bodies(server: Server) -> None:
+    key = server.new_key()
+    with server.client(key) as c:
+        garbage = c.post(
+            "/v1/enrich/contact", content=b"{email:", headers={"Content-Type": "application/json"}
+        )
+        huge = c.post(
+            "/v1/enrich/contact",
+            content=b'{"email": "' + b"a" * 2_000_000 + b'@x.com"}',
+            headers={"Content-Type": "application/json"},
+        )
+    assert garbage.status_code == 400
+    assert garbage.json()["error"]["code"] == "invalid_json"
+    assert garbage.json()["error"]["param"] == "body"
+    assert huge.status_code == 413 and huge.json()["error"]["param"] == "body"
+
+
+def test_credits_phone_pricing_and_402(server: Server, account: tuple[str, str]) -> None:
+    name, key = account
+    with server.client(key) as c:
+        with_phone = enrich(c, email="jane.smith@acme.com").json()["meta"]["credits_used"]
+        email_only = enrich(c, email="bob@acme.com").json()["meta"]["credits_used"]
+        capped = enrich(c, email="jane.smith@acme.com", include_phone=False).json()
+        credits = c.get("/v1/credits").json()
+    assert (with_phone, email_only, capped["meta"]["credits_used"]) == (11, 1, 1)
+    assert credits["balance"] == 30 - 13 and credits["used_this_period"] == 13
+    assert credits["monthly_grant"] == 30 and credits["grants"][0]["kind"] == "monthly_grant"
+    with server.client(key) as c:
+        ok = enrich(c, email="jane.smith@acme.com").json()  # 17 -> 6
+        broke = enrich(c, email="jane.smith@acme.com")  # needs 11, has 6
+        after = c.get("/v1/credits").json()["balance"]
+    assert ok["meta"]["credits_used"] == 11
+    assert broke.status_code == 402 and broke.json()["error"]["code"] == "insufficient_credits"
+    assert after == 6
+    server.cli("credits", "grant", "100", "--account", name)
+    with server.client(key) as c:
+        assert enrich(c, email="jane.smith@acme.com").json()["meta"]["credits_used"] == 11
+        final = c.get("/v1/credits").json()
+    assert final["balance"] == 95 and final["paid_balance"] == 95 and final["free_balance"] == 0
+
+
+def test_test_mode_keys_are_never_charged(server: Server, tmp_path: Path) -> None:
+    name = "acct_" + secrets.token_hex(4)
+    key = server.new_key(name, test=True)
+    load(server, CSV, tmp_path, name)
+    with server.client(key) as c:
+        r = enrich(c, email="jane.smith@acme.com").json()
+        assert c.get("/v1/credits").json()["balance"] == 30
+    assert r["status"] == "completed" and r["meta"]["credits_used"] == 0
+
+
+def test_idempotency_key_replays_and_charges_once(server: Server, account: tuple[str, str]) -> None:
+    _, key = account
+    idem = {"Idempotency-Key": "retry-" + secrets.token_hex(4)}
+    with server.client(key) as c:
+        first = c.post("/v1/enrich/contact", json={"email": "bob@acme.com"}, headers=idem)
+        second = c.post("/v1/enrich/contact", json={"email": "bob@acme.com"}, headers=idem)
+        reused = c.post("/v1/enrich/contact", json={"email": "jane.smith@acme.com"}, headers=idem)
+        balance = c.get("/v1/credits").json()["balance"]
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json()
+    assert second.headers.get("idempotent-replayed") == "true"
+    assert reused.status_code == 422 and reused.json()["error"]["code"] == "idempotency_key_reused"
+    assert balance == 29
+
+
+def test_concurrent_calls_never_overdraw(server: Server, account: tuple[str, str]) -> None:
+    _, key = account  # 30 credits; each call costs 11: exactly two can succeed
+
+    def call(_: int) -> int:
+        with server.client(key) as c:
+            return enrich(c, email="jane.smith@acme.com").status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(call, range(8)))
+    with server.client(key) as c:
+        balance = c.get("/v1/credits").json()["balance"]
+    assert sorted(codes) == [200, 200] + [402] * 6
+    assert balance == 8
+
+
+def test_openapi_documents_at_least_40_contact_fields(server: Server) -> None:
+    spec = httpx.get(server.base_url + "/openapi.json").json()
+    contact = spec["components"]["schemas"]["Contact"]["properties"]
+    assert len(contact) >= 40
+    seed = {
+        "email", "email_status", "first_name", "last_name", "title", "seniority", "department",
+        "linkedin_url", "phone", "phone_type", "mobile", "location", "company_name",
+        "company_domain", "company_industry", "company_size", "company_revenue",
+    }  # fmt: skip
+    assert seed <= set(contact)
+    assert all(prop.get("description") for prop in contact.values())
