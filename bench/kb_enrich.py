@@ -32,7 +32,7 @@ from pathlib import Path
 import httpx
 
 from cleanlist_server.billing import ledger
-from cleanlist_server.services.imports import ImportOptions, Importer
+from cleanlist_server.services.imports import Importer, ImportOptions
 from cleanlist_server.storage import accounts
 from cleanlist_server.storage.db import Database
 from cleanlist_server.storage.migrate import migrate
@@ -63,7 +63,20 @@ def write_csv(path: Path, rows: int) -> None:
     rnd = random.Random(7)
     with path.open("w", newline="") as handle:
         out = csv.writer(handle)
-        out.writerow(["Email", "First Name", "Last Name", "Title", "Company", "Website", "Phone", "City", "Country", "# Employees"])
+        out.writerow(
+            [
+                "Email",
+                "First Name",
+                "Last Name",
+                "Title",
+                "Company",
+                "Website",
+                "Phone",
+                "City",
+                "Country",
+                "# Employees",
+            ]
+        )
         for i in range(rows):
             c = i % COMPANIES
             out.writerow(
@@ -125,7 +138,9 @@ def run_wrk(url: str, seconds: int, conns: int, script: Path | None = None) -> d
     cmd = ["wrk", "-t2", f"-c{conns}", f"-d{seconds}s", "--latency", url]
     if script is not None:
         cmd[1:1] = ["-s", str(script)]
-    text = subprocess.run(cmd, capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+    text = subprocess.run(
+        cmd, capture_output=True, text=True, check=True, timeout=seconds + 60
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))  # type: ignore[union-attr]
     lat = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", text, re.M))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
@@ -144,7 +159,9 @@ def to_ms(value: str) -> float:
 
 def lua(tmp: Path, name: str, key: str, rows: int, pacing: str = "") -> Path:
     path = tmp / name
-    path.write_text(LUA_ENRICH % {"key": key, "rows": rows, "companies": COMPANIES, "pacing": pacing})
+    path.write_text(
+        LUA_ENRICH % {"key": key, "rows": rows, "companies": COMPANIES, "pacing": pacing}
+    )
     return path
 
 
@@ -173,7 +190,9 @@ def main() -> None:
             assert hit["status"] == "completed", hit
             run_wrk(base + "/hello", 3, args.connections)  # warm-up
             hello = run_wrk(base + "/hello", args.seconds, args.connections)
-            peak = run_wrk(base, args.seconds, args.connections, lua(tmp, "peak.lua", key, args.rows))
+            peak = run_wrk(
+                base, args.seconds, args.connections, lua(tmp, "peak.lua", key, args.rows)
+            )
             conns = 16
             delay_ms = conns * 1000.0 / (peak["rps"] / 2)
             pacing = f"delay = function() return {delay_ms:.3f} end"
@@ -184,14 +203,30 @@ def main() -> None:
     report(args, import_s, hello, peak, half)
 
 
-def report(args: argparse.Namespace, import_s: float, hello: dict[str, float], peak: dict[str, float], half: dict[str, float]) -> None:
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}")
+def report(
+    args: argparse.Namespace,
+    import_s: float,
+    hello: dict[str, float],
+    peak: dict[str, float],
+    half: dict[str, float],
+) -> None:
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+    )
     print(f"import: {args.rows} rows in {import_s:.1f} s ({args.rows / import_s:,.0f} rows/s)")
-    print(f"wrk: 2 threads, {args.connections} connections, {args.seconds} s per run, 1 uvicorn worker")
-    print(f"GET  /hello               {hello['rps']:>9,.0f} req/s  p50 {hello['p50_ms']:.2f} ms  p99 {hello['p99_ms']:.2f} ms")
-    print(f"POST /v1/enrich/contact   {peak['rps']:>9,.0f} req/s  p50 {peak['p50_ms']:.2f} ms  p99 {peak['p99_ms']:.2f} ms  non-2xx {peak['non_2xx']:.0f}")
+    print(
+        f"wrk: 2 threads, {args.connections} connections, {args.seconds} s per run, 1 uvicorn worker"
+    )
+    print(
+        f"GET  /hello               {hello['rps']:>9,.0f} req/s  p50 {hello['p50_ms']:.2f} ms  p99 {hello['p99_ms']:.2f} ms"
+    )
+    print(
+        f"POST /v1/enrich/contact   {peak['rps']:>9,.0f} req/s  p50 {peak['p50_ms']:.2f} ms  p99 {peak['p99_ms']:.2f} ms  non-2xx {peak['non_2xx']:.0f}"
+    )
     print(f"ratio enrich/hello: {peak['rps'] / hello['rps']:.1%}  (aim: >= 40%)")
-    print(f"at half peak ({half['rps']:,.0f} req/s achieved): p50 {half['p50_ms']:.2f} ms  p99 {half['p99_ms']:.2f} ms  (aim: p99 < 20 ms)  non-2xx {half['non_2xx']:.0f}")
+    print(
+        f"at half peak ({half['rps']:,.0f} req/s achieved): p50 {half['p50_ms']:.2f} ms  p99 {half['p99_ms']:.2f} ms  (aim: p99 < 20 ms)  non-2xx {half['non_2xx']:.0f}"
+    )
 
 
 if __name__ == "__main__":

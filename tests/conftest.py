@@ -108,7 +108,9 @@ class Server:
             timeout=120,
         )
         if check and done.returncode != 0:
-            raise AssertionError(f"cleanlist {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+            raise AssertionError(
+                f"cleanlist {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+            )
         return done
 
     def new_key(self, account: str | None = None, *, test: bool = False) -> str:
@@ -166,7 +168,9 @@ def stop_server(server: Server) -> None:
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
-def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     """A real ``cleanlist serve`` process on loopback, per backend, shared by a module."""
     tmp = tmp_path_factory.mktemp("server")
     pg_name = None

@@ -94,7 +94,9 @@ def test_not_found_costs_nothing(server: Server, account: tuple[str, str]) -> No
     assert before == after == 30
 
 
-def test_enrichment_is_retrievable_by_its_account_only(server: Server, account: tuple[str, str]) -> None:
+def test_enrichment_is_retrievable_by_its_account_only(
+    server: Server, account: tuple[str, str]
+) -> None:
     _, key = account
     other = server.new_key()
     with server.client(key) as c:
@@ -126,7 +128,9 @@ def test_accounts_never_see_each_others_imports(server: Server, account: tuple[s
 )
 def test_bad_keys_get_401(server: Server, header: str | None, code: str) -> None:
     headers = {"Authorization": header} if header else {}
-    r = httpx.post(server.base_url + "/v1/enrich/contact", json={"email": "a@b.com"}, headers=headers)
+    r = httpx.post(
+        server.base_url + "/v1/enrich/contact", json={"email": "a@b.com"}, headers=headers
+    )
     assert r.status_code == 401
     assert r.json()["error"] == {
         "type": "authentication_error",
@@ -152,13 +156,38 @@ def test_revoked_key_gets_401(server: Server) -> None:
     [
         ({}, 400, "email", "missing_identifier"),
         ({"first_name": "Jane", "last_name": "Smith"}, 400, "company_name", "missing_identifier"),
-        ({"first_name": "Jane", "company_domain": "acme.com"}, 400, "last_name", "missing_identifier"),
+        (
+            {"first_name": "Jane", "company_domain": "acme.com"},
+            400,
+            "last_name",
+            "missing_identifier",
+        ),
         ({"email": "not-an-email"}, 422, "email", "invalid_parameter"),
-        ({"linkedin_url": "https://linkedin.com/company/acme"}, 422, "linkedin_url", "invalid_parameter"),
+        (
+            {"linkedin_url": "https://linkedin.com/company/acme"},
+            422,
+            "linkedin_url",
+            "invalid_parameter",
+        ),
         ({"email": 42}, 422, "email", "invalid_parameter"),
-        ({"email": "a@acme.com", "include_phone": "yes"}, 422, "include_phone", "invalid_parameter"),
-        ({"email": "a@acme.com", "favourite_colour": "red"}, 422, "favourite_colour", "unknown_parameter"),
-        ({"company_domain": "not a domain", "full_name": "A B"}, 422, "company_domain", "invalid_parameter"),
+        (
+            {"email": "a@acme.com", "include_phone": "yes"},
+            422,
+            "include_phone",
+            "invalid_parameter",
+        ),
+        (
+            {"email": "a@acme.com", "favourite_colour": "red"},
+            422,
+            "favourite_colour",
+            "unknown_parameter",
+        ),
+        (
+            {"company_domain": "not a domain", "full_name": "A B"},
+            422,
+            "company_domain",
+            "invalid_parameter",
+        ),
         ([1, 2], 400, "body", "invalid_body"),
     ],
 )

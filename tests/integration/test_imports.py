@@ -31,7 +31,10 @@ good2@acme.com,Other Person,Acme
 def post_csv(server: Server, key: str, text: str, **params: str | list[str]) -> dict[str, object]:
     with server.client(key) as c:
         r = c.post(
-            "/v1/imports", content=text.encode(), headers={"Content-Type": "text/csv"}, params=params
+            "/v1/imports",
+            content=text.encode(),
+            headers={"Content-Type": "text/csv"},
+            params=params,
         )
     assert r.status_code == 201, r.text
     report: dict[str, object] = r.json()
@@ -108,7 +111,11 @@ def test_merge_updates_changed_fields(server: Server) -> None:
     assert report["merged"] == 1
     with server.client(key) as c:
         mia = c.post("/v1/enrich/contact", json={"email": "mia@zeta.io"}).json()["contact"]
-    assert (mia["title"], mia["seniority"], mia["company_name"]) == ("Sales Director", "director", "Zeta")
+    assert (mia["title"], mia["seniority"], mia["company_name"]) == (
+        "Sales Director",
+        "director",
+        "Zeta",
+    )
 
 
 def test_mapping_overrides_and_errors(server: Server) -> None:
@@ -123,7 +130,9 @@ def test_mapping_overrides_and_errors(server: Server) -> None:
             headers={"Content-Type": "text/csv"},
             params={"map": "Nope=email"},
         )
-        unknown = c.post("/v1/imports", content=b"foo,bar\n1,2\n", headers={"Content-Type": "text/csv"})
+        unknown = c.post(
+            "/v1/imports", content=b"foo,bar\n1,2\n", headers={"Content-Type": "text/csv"}
+        )
         empty = c.post("/v1/imports", content=b"", headers={"Content-Type": "text/csv"})
     assert bad.status_code == 400 and bad.json()["error"]["param"] == "map"
     assert unknown.status_code == 400 and unknown.json()["error"]["code"] == "no_known_columns"

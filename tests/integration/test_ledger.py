@@ -44,7 +44,9 @@ async def test_grants_lapse_monthly_and_the_ledger_explains_the_balance(db_url: 
             assert await ledger.roll_period(conn, account, grant=30, now=NOV)
             assert not await ledger.roll_period(conn, account, grant=30, now=NOV)
             await ledger.grant(conn, account, 5, now=NOV, note="top-up")
-            after = await ledger.charge(conn, account, 11, now=NOV, enrichment_id="ev_1", request_key=None)
+            after = await ledger.charge(
+                conn, account, 11, now=NOV, enrichment_id="ev_1", request_key=None
+            )
         assert (after.free, after.paid) == (19, 5)
         async with db.write() as conn:
             await ledger.roll_period(conn, account, grant=30, now=DEC)
@@ -52,7 +54,9 @@ async def test_grants_lapse_monthly_and_the_ledger_explains_the_balance(db_url: 
         assert (bal.free, bal.paid, bal.period) == (30, 5, "2026-12")
         assert await ledger_sum(db, account) == bal.total
         async with db.write() as conn:
-            spent = await ledger.charge(conn, account, 33, now=DEC, enrichment_id="ev_2", request_key=None)
+            spent = await ledger.charge(
+                conn, account, 33, now=DEC, enrichment_id="ev_2", request_key=None
+            )
         assert (spent.free, spent.paid) == (0, 2)
         assert await ledger_sum(db, account) == 2
     finally:
@@ -66,7 +70,9 @@ async def test_insufficient_credits_change_nothing(db_url: str) -> None:
             await ledger.roll_period(conn, account, grant=10, now=NOV)
         with pytest.raises(InsufficientCredits):
             async with db.write() as conn:
-                await ledger.charge(conn, account, 11, now=NOV, enrichment_id="ev_x", request_key=None)
+                await ledger.charge(
+                    conn, account, 11, now=NOV, enrichment_id="ev_x", request_key=None
+                )
         async with db.read() as conn:
             assert (await ledger.balance(conn, account)).total == 10
         assert await ledger_sum(db, account) == 10
@@ -82,7 +88,9 @@ async def test_a_request_key_is_charged_once(db_url: str) -> None:
             await ledger.charge(conn, account, 1, now=NOV, enrichment_id="ev_a", request_key="k1")
         with pytest.raises(ledger.DuplicateCharge) as dup:
             async with db.write() as conn:
-                await ledger.charge(conn, account, 1, now=NOV, enrichment_id="ev_b", request_key="k1")
+                await ledger.charge(
+                    conn, account, 1, now=NOV, enrichment_id="ev_b", request_key="k1"
+                )
         assert dup.value.enrichment_id == "ev_a"
         async with db.read() as conn:
             assert (await ledger.balance(conn, account)).total == 29
@@ -99,7 +107,9 @@ async def test_concurrent_charges_never_overdraw(db_url: str) -> None:
         async def spend(i: int) -> bool:
             try:
                 async with db.write() as conn:
-                    await ledger.charge(conn, account, 11, now=NOV, enrichment_id=f"ev_{i}", request_key=None)
+                    await ledger.charge(
+                        conn, account, 11, now=NOV, enrichment_id=f"ev_{i}", request_key=None
+                    )
             except InsufficientCredits:
                 return False
             return True

@@ -26,7 +26,8 @@ keys_app = typer.Typer(no_args_is_help=True, help="Create, list and revoke API k
 credits_app = typer.Typer(no_args_is_help=True, help="Show and grant credits.")
 app.add_typer(keys_app, name="keys")
 app.add_typer(credits_app, name="credits")
-out = Console()
+# Piped output keeps whole lines (tables are not cut to 80 columns).
+out = Console() if sys.stdout.isatty() else Console(width=200)
 err = Console(stderr=True)
 T = TypeVar("T")
 

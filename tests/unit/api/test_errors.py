@@ -17,8 +17,18 @@ from cleanlist_server.api.errors import translate_validation
             "unknown_parameter",
             "colour",
         ),
-        ({"type": "string_type", "loc": ("body", "email"), "msg": "x"}, 422, "invalid_parameter", "email"),
-        ({"type": "int_parsing", "loc": ("query", "limit"), "msg": "x"}, 422, "invalid_parameter", "limit"),
+        (
+            {"type": "string_type", "loc": ("body", "email"), "msg": "x"},
+            422,
+            "invalid_parameter",
+            "email",
+        ),
+        (
+            {"type": "int_parsing", "loc": ("query", "limit"), "msg": "x"},
+            422,
+            "invalid_parameter",
+            "limit",
+        ),
     ],
 )
 def test_validation_errors_name_the_parameter(

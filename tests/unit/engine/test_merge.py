@@ -25,7 +25,7 @@ def test_more_sources_beat_recency() -> None:
         ]
     )
     winner = merged.winners["company_name"]
-    assert winner.value == "Old Co"
+    assert winner.value == "old co"  # of the two agreeing values, the more recent
     assert winner.confidence > 0.8  # two sources agree
     assert [fv.value for fv in merged.rejected["company_name"]] == ["New Co"]
 
