@@ -563,8 +563,9 @@ def _compile_departments() -> tuple[re.Pattern[str], dict[str, Department]]:
     for i, (_, _, pattern, dept) in enumerate(entries):
         name = f"k{i}"
         groups[name] = dept
-        alternatives.append(f"(?P<{name}>(?<![\\w&.-]){pattern}(?![\\w&-]))")
-    return re.compile("|".join(alternatives)), groups
+        alternatives.append(f"(?P<{name}>{pattern})")
+    # The word-start check sits outside the alternation so most positions fail at once.
+    return re.compile(f"(?<![\\w&.-])(?:{'|'.join(alternatives)})(?![\\w&-])"), groups
 
 
 _DEPARTMENT_RX, _DEPARTMENT_GROUPS = _compile_departments()

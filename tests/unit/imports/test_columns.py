@@ -68,5 +68,5 @@ def test_bad_overrides(pair: str) -> None:
 
 
 def test_override_of_a_missing_column() -> None:
-    with pytest.raises(MappingError, match="(?i)ghost"):
+    with pytest.raises(MappingError, match=r"(?i)ghost"):
         map_headers(["Email"], parse_overrides(["Ghost=email"]))
