@@ -559,11 +559,21 @@ def _compile_departments() -> tuple[re.Pattern[str], dict[str, Department]]:
             entries.append((-words, rank, pattern, dept))
     entries.sort(key=lambda e: (e[0], e[1]))
     groups: dict[str, Department] = {}
-    alternatives: list[str] = []
+    # Bucket by first letter so the engine tries only the patterns that can start here; patterns
+    # that open with a group go first (they are the multi-word, specific ones).
+    other: list[str] = []
+    buckets: dict[str, list[str]] = {}
     for i, (_, _, pattern, dept) in enumerate(entries):
         name = f"k{i}"
         groups[name] = dept
-        alternatives.append(f"(?P<{name}>{pattern})")
+        first, rest = pattern[:1], pattern[1:]
+        if first.isalnum() and not rest.startswith(("?", "*", "+", "{")):
+            buckets.setdefault(first, []).append(f"(?P<{name}>{rest})")
+        else:
+            other.append(f"(?P<{name}>{pattern})")
+    alternatives = other + [
+        f"{re.escape(first)}(?:{'|'.join(alts)})" for first, alts in buckets.items()
+    ]
     # The word-start check sits outside the alternation so most positions fail at once.
     return re.compile(f"(?<![\\w&.-])(?:{'|'.join(alternatives)})(?![\\w&-])"), groups
 

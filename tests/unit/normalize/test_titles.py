@@ -1,5 +1,3 @@
-import time
-
 import pytest
 
 from cleanlist_server.domain.enums import Department, Seniority
@@ -816,13 +814,3 @@ def test_canonical_title_keeps_the_classification() -> None:
         if (again.seniority, again.department) != (info.seniority, info.department):
             drift.append(raw)
     assert drift == []
-
-
-def test_fast_enough() -> None:
-    raws = [raw for raw, _, _ in LABELLED]
-    parse_title.cache_clear()
-    start = time.perf_counter()
-    for raw in raws:
-        parse_title(raw)
-    cold = (time.perf_counter() - start) / len(raws)
-    assert cold < 0.002  # uncached; the cache makes repeats nearly free
