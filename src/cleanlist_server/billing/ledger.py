@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import Integer, and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cleanlist_server.errors import InsufficientCredits
+from cleanlist_server.storage.db import Conn
 from cleanlist_server.storage.tables import accounts, credit_ledger
 
 
@@ -43,7 +44,25 @@ class DuplicateCharge(Exception):
 
 
 def period_of(now: datetime) -> str:
-    return now.astimezone(UTC).strftime("%Y-%m")
+    now = now.astimezone(UTC)
+    return f"{now.year:04d}-{now.month:02d}"
+
+
+def _charge_statement(smaller: Any) -> Any:
+    """Spend free credits first; SET expressions all see the row before the update."""
+    free, paid = accounts.c.free_balance, accounts.c.paid_balance
+    cost = bindparam("cost", type_=Integer)
+    from_free = smaller(free, cost)
+    return (
+        update(accounts)
+        .where(and_(accounts.c.id == bindparam("account_id"), free + paid >= cost))
+        .values(free_balance=free - from_free, paid_balance=paid - (cost - from_free))
+        .returning(free, paid, accounts.c.period)
+    )
+
+
+_CHARGE = {"sqlite": _charge_statement(func.min), "sql": _charge_statement(func.least)}
+_INSERT_ENTRY = insert(credit_ledger)
 
 
 def period_bounds(period: str) -> tuple[datetime, datetime]:
@@ -53,7 +72,7 @@ def period_bounds(period: str) -> tuple[datetime, datetime]:
     return start, end
 
 
-async def balance(conn: AsyncConnection, account_id: int, *, lock: bool = False) -> Balance:
+async def balance(conn: Conn, account_id: int, *, lock: bool = False) -> Balance:
     query = select(accounts.c.free_balance, accounts.c.paid_balance, accounts.c.period).where(
         accounts.c.id == account_id
     )
@@ -61,7 +80,7 @@ async def balance(conn: AsyncConnection, account_id: int, *, lock: bool = False)
     return Balance(free=row.free_balance, paid=row.paid_balance, period=row.period)
 
 
-async def roll_period(conn: AsyncConnection, account_id: int, *, grant: int, now: datetime) -> bool:
+async def roll_period(conn: Conn, account_id: int, *, grant: int, now: datetime) -> bool:
     """Lapse last month's free credits and grant this month's; False if already done.
 
     Run inside a write transaction. The guarded UPDATE makes it happen once even when
@@ -91,7 +110,7 @@ async def roll_period(conn: AsyncConnection, account_id: int, *, grant: int, now
 
 
 async def charge(
-    conn: AsyncConnection,
+    conn: Conn,
     account_id: int,
     cost: int,
     *,
@@ -100,14 +119,8 @@ async def charge(
     request_key: str | None,
 ) -> Balance:
     """Spend ``cost`` credits (free first) or raise ``InsufficientCredits``."""
-    free, paid = accounts.c.free_balance, accounts.c.paid_balance
-    from_free = func.min(free, cost) if conn.dialect.name == "sqlite" else func.least(free, cost)
-    result = await conn.execute(
-        update(accounts)
-        .where(and_(accounts.c.id == account_id, free + paid >= cost))
-        .values(free_balance=free - from_free, paid_balance=paid - (cost - from_free))
-        .returning(free, paid, accounts.c.period)
-    )
+    statement = _CHARGE["sqlite" if conn.dialect.name == "sqlite" else "sql"]
+    result = await conn.execute(statement, {"account_id": account_id, "cost": cost})
     row = result.one_or_none()
     if row is None:
         have = await balance(conn, account_id)
@@ -115,20 +128,16 @@ async def charge(
             f"This request needs {cost} credits; the account has {have.total}. "
             "Top up, wait for the monthly grant, or retry with include_phone=false.",
         )
-    after = Balance(free=row[0], paid=row[1], period=row[2])
+    after = Balance(free=row.free_balance, paid=row.paid_balance, period=row.period)
+    entry = {"enrichment_id": enrichment_id, "request_key": request_key}
+    period = after.period or period_of(now)
+    if request_key is None:
+        await _append(conn, account_id, "charge", -cost, after.total, period, now, **entry)
+        return after
     try:
+        # A savepoint, so a duplicate request key can be told apart and answered.
         async with conn.begin_nested():
-            await _append(
-                conn,
-                account_id,
-                "charge",
-                -cost,
-                after.total,
-                after.period or period_of(now),
-                now,
-                enrichment_id=enrichment_id,
-                request_key=request_key,
-            )
+            await _append(conn, account_id, "charge", -cost, after.total, period, now, **entry)
     except IntegrityError:
         previous = await conn.scalar(
             select(credit_ledger.c.enrichment_id).where(
@@ -141,7 +150,7 @@ async def charge(
 
 
 async def grant(
-    conn: AsyncConnection, account_id: int, amount: int, *, now: datetime, note: str | None
+    conn: Conn, account_id: int, amount: int, *, now: datetime, note: str | None
 ) -> Balance:
     """Add operator credits (never lapse). A negative amount is a correction."""
     result = await conn.execute(
@@ -153,13 +162,13 @@ async def grant(
     row = result.one_or_none()
     if row is None:
         raise InsufficientCredits("A correction cannot take paid credits below zero.")
-    after = Balance(free=row[0], paid=row[1], period=row[2])
+    after = Balance(free=row.free_balance, paid=row.paid_balance, period=row.period)
     await _append(conn, account_id, "grant", amount, after.total, period_of(now), now, note=note)
     return after
 
 
 async def _append(
-    conn: AsyncConnection,
+    conn: Conn,
     account_id: int,
     kind: str,
     amount: int,
@@ -172,22 +181,23 @@ async def _append(
     note: str | None = None,
 ) -> None:
     await conn.execute(
-        insert(credit_ledger).values(
-            account_id=account_id,
-            created_at=now,
-            kind=kind,
-            amount=amount,
-            balance_after=balance_after,
-            period=period,
-            enrichment_id=enrichment_id,
-            request_key=request_key,
-            note=note,
-        )
+        _INSERT_ENTRY,
+        {
+            "account_id": account_id,
+            "created_at": now,
+            "kind": kind,
+            "amount": amount,
+            "balance_after": balance_after,
+            "period": period,
+            "enrichment_id": enrichment_id,
+            "request_key": request_key,
+            "note": note,
+        },
     )
 
 
 async def entries(
-    conn: AsyncConnection, account_id: int, *, kinds: tuple[str, ...], limit: int = 24
+    conn: Conn, account_id: int, *, kinds: tuple[str, ...], limit: int = 24
 ) -> list[dict[str, object]]:
     rows = await conn.execute(
         select(credit_ledger)
@@ -198,7 +208,7 @@ async def entries(
     return [dict(row._mapping) for row in rows]
 
 
-async def used_in_period(conn: AsyncConnection, account_id: int, period: str) -> int:
+async def used_in_period(conn: Conn, account_id: int, period: str) -> int:
     total = await conn.scalar(
         select(func.coalesce(func.sum(-credit_ledger.c.amount), 0)).where(
             credit_ledger.c.account_id == account_id,

@@ -28,8 +28,12 @@ def _key(value: object) -> object:
 
 
 def merge(results: Sequence[ProviderResult]) -> Merged:
+    matched = [r for r in results if r.matched]
+    if len(matched) == 1:  # nothing to arbitrate
+        only = matched[0].fields
+        return Merged({k: fv for k, fv in only.items() if fv.value is not None}, {})
     candidates: dict[str, list[tuple[int, FieldValue]]] = {}
-    for rank, result in enumerate(r for r in results if r.matched):
+    for rank, result in enumerate(matched):
         for name, fv in result.fields.items():
             if fv.value is not None:
                 candidates.setdefault(name, []).append((rank, fv))

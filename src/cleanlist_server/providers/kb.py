@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from cleanlist_server.domain.records import FieldValue, ProviderResult, Query
 from cleanlist_server.storage.db import Database
@@ -47,23 +46,25 @@ class KnowledgeBaseProvider:
         match = MATCH_CONFIDENCE[_matched_on(query, hit)]
         fields: dict[str, FieldValue] = {}
         now = self.clock()
+        # Values imported together share one observation: score each once.
+        scored: dict[str, tuple[datetime, float]] = {}
         for data, prov in (
             (hit.person, hit.person_provenance),
             (hit.company, hit.company_provenance),
         ):
             for name, value in data.items():
-                fields[name] = self._field(value, prov.get(name), match, now)
+                p = prov.get(name)
+                seen_text = p["observed_at"] if p else ""
+                if seen_text not in scored:
+                    seen = _parse(seen_text) if seen_text else now
+                    scored[seen_text] = (seen, round(match * self._freshness(now, seen), 4))
+                seen, confidence = scored[seen_text]
+                source = f"kb:{p['source']}" if p else self.name
+                fields[name] = FieldValue(value, source, seen, confidence)
         return ProviderResult(provider=self.name, matched=True, fields=fields)
 
-    def _field(
-        self, value: Any, prov: dict[str, str] | None, match: float, now: datetime
-    ) -> FieldValue:
-        seen = _parse(prov["observed_at"]) if prov else now
-        source = prov["source"] if prov else self.name
+    def _freshness(self, now: datetime, seen: datetime) -> float:
         age_days = max(0.0, (now - seen).total_seconds() / 86400)
-        return FieldValue(value, f"kb:{source}", seen, round(match * self._freshness(age_days), 4))
-
-    def _freshness(self, age_days: float) -> float:
         if age_days <= self.fresh_days:
             return 1.0
         return max(0.5, 1.0 - 0.25 * (age_days - self.fresh_days) / self.fresh_days)

@@ -8,15 +8,14 @@ is unique on the ledger, and a second charge attempt returns the first result.
 
 from __future__ import annotations
 
+import base64
 import secrets
-import string
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import bindparam, insert, select
 
 from cleanlist_server.billing import ledger, pricing
 from cleanlist_server.domain.fields import CONTACT_FIELDS, PHONE_DETAIL_FIELDS
@@ -26,9 +25,13 @@ from cleanlist_server.errors import InsufficientCredits, InvalidRequest, NotFoun
 from cleanlist_server.normalize import domains, linkedin, names
 from cleanlist_server.normalize.companies import clean_company_name, company_name_key
 from cleanlist_server.normalize.emails import InvalidEmail, normalize_email
+from cleanlist_server.storage.db import Conn
 from cleanlist_server.storage.tables import enrichments
 
-_ID_ALPHABET = string.ascii_lowercase + string.digits
+_INSERT_ENRICHMENT = insert(enrichments)
+_GET_ENRICHMENT = select(enrichments.c.response).where(
+    enrichments.c.id == bindparam("id"), enrichments.c.account_id == bindparam("account_id")
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,8 @@ class Caller:
 
 
 def new_enrichment_id() -> str:
-    return "ev_" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(16))
+    """'ev_' and 16 lowercase base32 characters (80 random bits)."""
+    return "ev_" + base64.b32encode(secrets.token_bytes(10)).decode().lower()
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -197,7 +201,7 @@ class ContactEnricher:
 
     async def _store(
         self,
-        conn: AsyncConnection,
+        conn: Conn,
         caller: Caller,
         query: Query,
         response: dict[str, Any],
@@ -205,26 +209,24 @@ class ContactEnricher:
     ) -> None:
         request = {k: v for k, v in _query_fields(query).items() if v is not None}
         await conn.execute(
-            insert(enrichments).values(
-                id=response["id"],
-                account_id=caller.account_id,
-                api_key_id=caller.key_id,
-                kind="contact",
-                status=response["status"],
-                credits_used=response["meta"]["credits_used"],
-                created_at=now,
-                request=request,
-                response=response,
-            )
+            _INSERT_ENRICHMENT,
+            {
+                "id": response["id"],
+                "account_id": caller.account_id,
+                "api_key_id": caller.key_id,
+                "kind": "contact",
+                "status": response["status"],
+                "credits_used": response["meta"]["credits_used"],
+                "created_at": now,
+                "request": request,
+                "response": response,
+            },
         )
 
     async def get(self, caller: Caller, enrichment_id: str) -> dict[str, Any]:
         async with self.db.read() as conn:
             found = await conn.scalar(
-                select(enrichments.c.response).where(
-                    enrichments.c.id == enrichment_id,
-                    enrichments.c.account_id == caller.account_id,
-                )
+                _GET_ENRICHMENT, {"id": enrichment_id, "account_id": caller.account_id}
             )
         if found is None:
             raise NotFound(f"No enrichment {enrichment_id!r} in this account.", param="id")

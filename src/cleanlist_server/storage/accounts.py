@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import bindparam, insert, select, update
 
+from cleanlist_server.storage.db import Conn
 from cleanlist_server.storage.tables import accounts, api_keys
 
 KEY_RE = re.compile(r"^clnl_(live|test)_[A-Za-z0-9]{32}$")
@@ -44,7 +44,7 @@ def new_key(mode: str) -> str:
     return f"clnl_{mode}_" + "".join(secrets.choice(_ALPHABET) for _ in range(32))
 
 
-async def get_or_create_account(conn: AsyncConnection, name: str, *, now: datetime) -> int:
+async def get_or_create_account(conn: Conn, name: str, *, now: datetime) -> int:
     found = await conn.scalar(select(accounts.c.id).where(accounts.c.name == name))
     if found is not None:
         return int(found)
@@ -54,14 +54,12 @@ async def get_or_create_account(conn: AsyncConnection, name: str, *, now: dateti
     return int(result.scalar_one())
 
 
-async def account_id_by_name(conn: AsyncConnection, name: str) -> int | None:
+async def account_id_by_name(conn: Conn, name: str) -> int | None:
     found = await conn.scalar(select(accounts.c.id).where(accounts.c.name == name))
     return None if found is None else int(found)
 
 
-async def create_key(
-    conn: AsyncConnection, account_id: int, *, mode: str, now: datetime
-) -> tuple[str, int]:
+async def create_key(conn: Conn, account_id: int, *, mode: str, now: datetime) -> tuple[str, int]:
     """Store a new key; return the secret (shown once) and the key's id."""
     key = new_key(mode)
     result = await conn.execute(
@@ -89,7 +87,7 @@ _KEY_COLUMNS = (
 )
 
 
-async def find_key(conn: AsyncConnection, key_hash: str) -> KeyRecord | None:
+async def find_key(conn: Conn, key_hash: str) -> KeyRecord | None:
     row = (
         await conn.execute(
             select(*_KEY_COLUMNS)
@@ -100,7 +98,7 @@ async def find_key(conn: AsyncConnection, key_hash: str) -> KeyRecord | None:
     return None if row is None else KeyRecord(**row._mapping)
 
 
-async def list_keys(conn: AsyncConnection, account_name: str | None = None) -> list[KeyRecord]:
+async def list_keys(conn: Conn, account_name: str | None = None) -> list[KeyRecord]:
     query = select(*_KEY_COLUMNS).join(accounts, accounts.c.id == api_keys.c.account_id)
     if account_name is not None:
         query = query.where(accounts.c.name == account_name)
@@ -108,7 +106,7 @@ async def list_keys(conn: AsyncConnection, account_name: str | None = None) -> l
     return [KeyRecord(**row._mapping) for row in rows]
 
 
-async def revoke_key(conn: AsyncConnection, ident: str, *, now: datetime) -> list[int]:
+async def revoke_key(conn: Conn, ident: str, *, now: datetime) -> list[int]:
     """Revoke one key by numeric id, printed prefix or the full key.
 
     Returns the ids revoked (empty when nothing matched); a prefix shared by several
@@ -133,21 +131,22 @@ async def revoke_key(conn: AsyncConnection, ident: str, *, now: datetime) -> lis
     return ids
 
 
-async def find_caller(conn: AsyncConnection, key_hash: str) -> dict[str, Any] | None:
+_FIND_CALLER = (
+    select(
+        api_keys.c.id.label("key_id"),
+        api_keys.c.account_id,
+        api_keys.c.mode,
+        api_keys.c.revoked_at,
+        accounts.c.free_balance,
+        accounts.c.paid_balance,
+        accounts.c.period,
+    )
+    .join(accounts, accounts.c.id == api_keys.c.account_id)
+    .where(api_keys.c.key_hash == bindparam("key_hash"))
+)
+
+
+async def find_caller(conn: Conn, key_hash: str) -> dict[str, Any] | None:
     """The key and its account's balances in one query (the hot path of every call)."""
-    row = (
-        await conn.execute(
-            select(
-                api_keys.c.id.label("key_id"),
-                api_keys.c.account_id,
-                api_keys.c.mode,
-                api_keys.c.revoked_at,
-                accounts.c.free_balance,
-                accounts.c.paid_balance,
-                accounts.c.period,
-            )
-            .join(accounts, accounts.c.id == api_keys.c.account_id)
-            .where(api_keys.c.key_hash == key_hash)
-        )
-    ).one_or_none()
+    row = (await conn.execute(_FIND_CALLER, {"key_hash": key_hash})).one_or_none()
     return None if row is None else dict(row._mapping)

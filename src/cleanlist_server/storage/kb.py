@@ -15,12 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
 from cleanlist_server.domain.records import Query
 from cleanlist_server.normalize.companies import company_name_key
 from cleanlist_server.normalize.names import name_key
 from cleanlist_server.normalize.record import Normalized
+from cleanlist_server.storage.db import Conn
 from cleanlist_server.storage.tables import companies, people
 
 Provenance = dict[str, dict[str, str]]
@@ -34,42 +34,55 @@ class KbHit:
     company_provenance: Provenance
 
 
-_HIT_COLUMNS = (
-    people.c.data,
-    people.c.provenance,
-    companies.c.data.label("company_data"),
-    companies.c.provenance.label("company_provenance"),
+def _hit_query(*conds: Any) -> Any:
+    joined = people.outerjoin(companies, people.c.company_id == companies.c.id)
+    return (
+        select(
+            people.c.data,
+            people.c.provenance,
+            companies.c.data.label("company_data"),
+            companies.c.provenance.label("company_provenance"),
+        )
+        .select_from(joined)
+        .where(people.c.account_id == bindparam("account_id"), *conds)
+        .order_by(people.c.observed_at.desc())
+        .limit(1)
+    )
+
+
+# Built once: the hot path reuses the statement and its compiled form.
+_BY_EMAIL = _hit_query(people.c.email == bindparam("email"))
+_BY_LINKEDIN = _hit_query(people.c.linkedin_url == bindparam("linkedin_url"))
+_BY_NAME_DOMAIN = _hit_query(
+    people.c.name_key == bindparam("name_key"),
+    people.c.company_domain == bindparam("company_domain"),
+)
+_BY_NAME_COMPANY = _hit_query(
+    people.c.name_key == bindparam("name_key"),
+    people.c.company_key == bindparam("company_key"),
 )
 
 
-def _conditions(q: Query) -> list[Any]:
-    conds: list[Any] = []
+def _lookups(q: Query) -> list[tuple[Any, dict[str, Any]]]:
+    """The identity lookups a query allows, strongest identifier first."""
+    found: list[tuple[Any, dict[str, Any]]] = []
     if q.email:
-        conds.append(people.c.email == q.email)
+        found.append((_BY_EMAIL, {"email": q.email}))
     if q.linkedin_url:
-        conds.append(people.c.linkedin_url == q.linkedin_url)
+        found.append((_BY_LINKEDIN, {"linkedin_url": q.linkedin_url}))
     if q.name_key and q.company_domain:
-        conds.append(
-            (people.c.name_key == q.name_key) & (people.c.company_domain == q.company_domain)
+        found.append(
+            (_BY_NAME_DOMAIN, {"name_key": q.name_key, "company_domain": q.company_domain})
         )
     if q.name_key and q.company_key:
-        conds.append((people.c.name_key == q.name_key) & (people.c.company_key == q.company_key))
-    return conds
+        found.append((_BY_NAME_COMPANY, {"name_key": q.name_key, "company_key": q.company_key}))
+    return found
 
 
-async def find_person(conn: AsyncConnection, q: Query) -> KbHit | None:
+async def find_person(conn: Conn, q: Query) -> KbHit | None:
     """The person the query identifies, strongest identifier first."""
-    joined = people.outerjoin(companies, people.c.company_id == companies.c.id)
-    for cond in _conditions(q):
-        row = (
-            await conn.execute(
-                select(*_HIT_COLUMNS)
-                .select_from(joined)
-                .where(people.c.account_id == q.account_id, cond)
-                .order_by(people.c.observed_at.desc())
-                .limit(1)
-            )
-        ).first()
+    for statement, params in _lookups(q):
+        row = (await conn.execute(statement, {"account_id": q.account_id, **params})).first()
         if row is not None:
             return KbHit(
                 person=row.data,
@@ -107,9 +120,7 @@ class _Entry:
 class BatchWriter:
     """Applies one batch of normalized rows to the knowledge base of one account."""
 
-    def __init__(
-        self, conn: AsyncConnection, account_id: int, *, source: str, now: datetime
-    ) -> None:
+    def __init__(self, conn: Conn, account_id: int, *, source: str, now: datetime) -> None:
         self.conn = conn
         self.account_id = account_id
         self.source = source
