@@ -20,7 +20,7 @@ run: install
 
 ## Install everything and run the whole suite: lint, format, types, tests.
 test: install lint typecheck
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n 2
 
 lint: install
 	$(BIN)/ruff check src tests sdk/python bench

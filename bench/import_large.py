@@ -20,7 +20,7 @@ from pathlib import Path
 HEADER = (
     "Email,First Name,Last Name,Job Title,Company,Website,Phone Number,City,Country,# Employees\n"
 )
-TITLES = ("VP, Sales & BD", "Sr. SWE", "Head of Growth", "Account Executive", "Geschäftsführer")
+TITLES = ('"VP, Sales & BD"', "Sr. SWE", "Head of Growth", "Account Executive", "Geschäftsführer")
 
 
 def write_csv(path: Path, rows: int) -> None:

@@ -19,6 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cleanlist_server.sandbox.world import RunningWorld, default_world, start_world
+
 PG_HOST = os.environ.get("CLEANLIST_TEST_PG_HOST", "127.0.0.1")
 PG_PORT = int(os.environ.get("CLEANLIST_TEST_PG_PORT", "5432"))
 PG_USER = os.environ.get("CLEANLIST_TEST_PG_USER", "postgres")
@@ -165,13 +167,43 @@ def stop_server(server: Server) -> None:
         server.process.wait()
 
 
+@pytest.fixture(scope="session")
+def mail_world() -> Iterator[RunningWorld]:
+    """The sandbox's DNS and SMTP servers (default world) on loopback."""
+    world = start_world(default_world())
+    try:
+        yield world
+    finally:
+        world.stop()
+
+
+def sandbox_env(world: RunningWorld) -> dict[str, str]:
+    """Point the verifier at the sandbox, with deadlines short enough for tests."""
+    return {
+        **world.env(),
+        "CLEANLIST_ALLOW_TEST_DOMAINS": "true",
+        "CLEANLIST_SMTP_HELO": "verifier.cleanlist.test",
+        "CLEANLIST_SMTP_FROM": "verify@cleanlist.test",
+        "CLEANLIST_VERIFY_DEADLINE": "6",
+        "CLEANLIST_SMTP_CONNECT_TIMEOUT": "2",
+        "CLEANLIST_SMTP_COMMAND_TIMEOUT": "2",
+        "CLEANLIST_DNS_TIMEOUT": "1",
+        "CLEANLIST_GREYLIST_RETRY_AFTER": "1",
+    }
+
+
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
 def server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    mail_world: RunningWorld,
 ) -> Iterator[Server]:
-    """A real ``cleanlist serve`` process on loopback, per backend, shared by a module."""
+    """A real ``cleanlist serve`` process on loopback, per backend, shared by a module.
+
+    Its email verifier asks the sandbox's DNS server, so nothing leaves loopback.
+    """
     tmp = tmp_path_factory.mktemp("server")
     pg_name = None
     if request.param == "sqlite":
@@ -179,7 +211,7 @@ def server(
     else:
         require_postgres()
         pg_name, url = create_pg_database()
-    srv = start_server(tmp, url)
+    srv = start_server(tmp, url, **sandbox_env(mail_world))
     try:
         yield srv
     finally:

@@ -18,8 +18,10 @@ from cleanlist_server.providers.kb import KnowledgeBaseProvider
 from cleanlist_server.services.credits import CreditService
 from cleanlist_server.services.enrich import ContactEnricher
 from cleanlist_server.services.imports import Importer
+from cleanlist_server.services.verify import VerifyService
 from cleanlist_server.storage.db import Database
 from cleanlist_server.storage.idempotency import IdempotencyStore
+from cleanlist_server.verification import EmailVerifier, VerifierConfig
 
 Clock = Callable[[], datetime]
 
@@ -38,9 +40,35 @@ class Container:
     credits: CreditService
     importer: Importer
     idempotency: IdempotencyStore
+    verifier: VerifyService
 
     async def close(self) -> None:
         await self.db.dispose()
+
+
+def verifier_config(settings: Settings) -> VerifierConfig:
+    """The verifier's knobs from the settings (names in docs/configuration.md)."""
+    return VerifierConfig(
+        dns_nameservers=settings.csv("dns_nameservers"),
+        dns_timeout=settings.dns_timeout,
+        smtp_port=settings.smtp_port,
+        helo=settings.smtp_helo or None,
+        from_address=settings.smtp_from or None,
+        starttls=settings.smtp_starttls,
+        proxy=settings.smtp_proxy or None,
+        connect_timeout=settings.smtp_connect_timeout,
+        command_timeout=settings.smtp_command_timeout,
+        address_deadline=settings.verify_deadline,
+        batch_deadline=settings.verify_batch_deadline,
+        max_connections_per_mx=settings.smtp_max_connections_per_mx,
+        max_concurrency=settings.verify_concurrency,
+        greylist_retry_after=settings.greylist_retry_after,
+        catch_all_ttl=float(settings.catch_all_ttl),
+        allow_test_domains=settings.allow_test_domains,
+        extra_disposable=settings.csv("extra_disposable_domains"),
+        extra_free=settings.csv("extra_free_domains"),
+        extra_roles=settings.csv("extra_role_accounts"),
+    )
 
 
 def build(
@@ -55,13 +83,24 @@ def build(
         providers = [KnowledgeBaseProvider(db, fresh_days=settings.kb_fresh_days, clock=clock)]
     waterfall = Waterfall(providers)
     grant = settings.free_monthly_credits
+    egress = EgressPolicy.from_strings(settings.egress_allow, settings.egress_deny)
+    config = verifier_config(settings)
+    verify = VerifyService(
+        db,
+        lambda: EmailVerifier(config, egress),
+        cache_days=settings.verify_cache_days,
+        clock=clock,
+    )
     return Container(
         settings=settings,
         db=db,
-        egress=EgressPolicy.from_strings(settings.egress_allow, settings.egress_deny),
+        egress=egress,
         waterfall=waterfall,
-        contacts=ContactEnricher(db, waterfall, clock=clock, monthly_grant=grant),
+        contacts=ContactEnricher(
+            db, waterfall, clock=clock, monthly_grant=grant, check_email=verify.status_for
+        ),
         credits=CreditService(db, monthly_grant=grant, clock=clock),
         importer=Importer(db, clock=clock),
         idempotency=IdempotencyStore(db, ttl=timedelta(hours=settings.idempotency_ttl_hours)),
+        verifier=verify,
     )

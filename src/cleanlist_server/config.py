@@ -79,12 +79,81 @@ class Settings(BaseSettings):
             "and metadata ranges are refused by default unless explicitly allowed."
         ),
     )
+    dns_nameservers: str = Field(
+        "",
+        description=(
+            "Comma-separated `host[:port]` DNS servers the email verifier asks; empty = the "
+            "system's (/etc/resolv.conf). They must pass the egress policy."
+        ),
+    )
+    dns_timeout: float = Field(3.0, gt=0, description="Seconds per DNS query try.")
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the mail servers probed.")
+    smtp_helo: str = Field(
+        "",
+        description=(
+            "EHLO name for SMTP checks; use a name you own (forward and reverse DNS of the "
+            "egress IP). Empty = derived from this host, with a loud warning at start."
+        ),
+    )
+    smtp_from: str = Field(
+        "", description="MAIL FROM address for SMTP checks; empty = `verify@<helo>`."
+    )
+    smtp_proxy: str = Field(
+        "", description="Optional SOCKS5 proxy for SMTP checks (`socks5://host:port`)."
+    )
+    smtp_starttls: bool = Field(True, description="Use STARTTLS when a mail server offers it.")
+    smtp_connect_timeout: float = Field(
+        10.0, gt=0, description="Seconds to connect to a mail server and read its greeting."
+    )
+    smtp_command_timeout: float = Field(10.0, gt=0, description="Seconds per SMTP command.")
+    smtp_max_connections_per_mx: int = Field(
+        2, ge=1, description="Concurrent connections to one mail server (politeness)."
+    )
+    verify_deadline: float = Field(
+        30.0, gt=0, description="Seconds one email check may take, everything included."
+    )
+    verify_batch_deadline: float = Field(
+        900.0, gt=0, description="Seconds one batch of checks may take, greylist retries included."
+    )
+    verify_concurrency: int = Field(
+        200, ge=1, description="SMTP sessions and DNS lookups in flight per process."
+    )
+    verify_cache_days: int = Field(
+        30, ge=0, description="Days a stored email check is reused by contact enrichment."
+    )
+    greylist_retry_after: float = Field(
+        60.0, gt=0, description="Seconds before a greylisted address is retried in a batch."
+    )
+    catch_all_ttl: int = Field(
+        86400, ge=0, description="Seconds a domain's catch-all verdict is cached."
+    )
+    allow_test_domains: bool = Field(
+        False,
+        description=(
+            "Let reserved names (.test, .example, ...) resolve through the configured DNS like "
+            "any other domain; the sandbox and tests set it. Off: they are undeliverable."
+        ),
+    )
+    extra_disposable_domains: str = Field(
+        "", description="Comma-separated domains to treat as disposable, beside the bundled list."
+    )
+    extra_free_domains: str = Field(
+        "", description="Comma-separated domains to treat as free mail providers."
+    )
+    extra_role_accounts: str = Field(
+        "", description="Comma-separated local parts to treat as role accounts (info, sales, ...)."
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
 
     @field_validator("database_url")
     @classmethod
     def _strip(cls, value: str) -> str:
         return value.strip()
+
+    def csv(self, name: str) -> tuple[str, ...]:
+        """A comma-separated setting as a tuple of trimmed, non-empty items."""
+        raw: str = getattr(self, name)
+        return tuple(item.strip() for item in raw.split(",") if item.strip())
 
     def sqlite_path(self) -> Path | None:
         """The database file when the URL names a SQLite file, else None."""

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cleanlist_server.api.schemas import ContactEnrichment, Credits
 from tests.conftest import Server
 
 CSV = """First Name,Last Name,Email,Job Title,Company Name,Website,Phone Number,Mobile Phone Number,City,State/Region,Country/Region,Number of Employees,Industry,Annual Revenue,LinkedIn URL
@@ -42,11 +43,12 @@ def test_seed_request_returns_the_seed_shape(server: Server, account: tuple[str,
         r = enrich(c, email="jane.smith@acme.com")
     assert r.status_code == 200, r.text
     body = r.json()
+    ContactEnrichment.model_validate(body)  # the documented schema, enforced
     assert set(body) == {"id", "status", "contact", "meta"}
     assert body["id"].startswith("ev_") and body["status"] == "completed"
     contact = body["contact"]
     assert contact["email"] == "jane.smith@acme.com"
-    assert contact["email_status"] == "unknown"  # not verified yet: never invented
+    assert contact["email_status"] == "invalid"  # acme.com has no mail route in the sandbox
     assert (contact["first_name"], contact["last_name"]) == ("Jane", "Smith")
     assert contact["title"] == "VP of Sales"
     assert contact["seniority"] == "vp" and contact["department"] == "Sales"
@@ -65,6 +67,37 @@ def test_seed_request_returns_the_seed_shape(server: Server, account: tuple[str,
     assert 0 < meta["confidence"] <= 1
     assert meta["enriched_at"].endswith("Z")
     assert r.headers["x-request-id"].startswith("req_")
+
+
+def test_returned_emails_are_verified_live(server: Server, tmp_path: Path) -> None:
+    name = "acct_" + secrets.token_hex(4)
+    key = server.new_key(name)
+    load(
+        server,
+        "Email,First Name,Last Name,Title\n"
+        "jane@acme.test,Jane,Doe,CTO\n"
+        "ghost@acme.test,Gus,Ghost,CFO\n"
+        "jane@catchall.test,Jane,Roe,CEO\n"
+        "jane@greylist.test,Jane,Grey,COO\n",
+        tmp_path,
+        name,
+    )
+    with server.client(key) as c:
+        statuses = {
+            email: enrich(c, email=email).json()["contact"]["email_status"]
+            for email in (
+                "jane@acme.test",
+                "ghost@acme.test",
+                "jane@catchall.test",
+                "jane@greylist.test",
+            )
+        }
+    assert statuses == {
+        "jane@acme.test": "valid",
+        "ghost@acme.test": "invalid",
+        "jane@catchall.test": "catch-all",
+        "jane@greylist.test": "unknown",
+    }
 
 
 def test_other_identifiers(server: Server, account: tuple[str, str]) -> None:
@@ -90,6 +123,7 @@ def test_not_found_costs_nothing(server: Server, account: tuple[str, str]) -> No
         after = c.get("/v1/credits").json()["balance"]
     assert r.status_code == 200
     assert r.json()["status"] == "not_found" and r.json()["contact"] is None
+    ContactEnrichment.model_validate(r.json())
     assert r.json()["meta"]["credits_used"] == 0
     assert before == after == 30
 
@@ -228,6 +262,8 @@ def test_credits_phone_pricing_and_402(server: Server, account: tuple[str, str])
         email_only = enrich(c, email="bob@acme.com").json()["meta"]["credits_used"]
         capped = enrich(c, email="jane.smith@acme.com", include_phone=False).json()
         credits = c.get("/v1/credits").json()
+    Credits.model_validate(credits)
+    ContactEnrichment.model_validate(capped)
     assert (with_phone, email_only, capped["meta"]["credits_used"]) == (11, 1, 1)
     assert credits["balance"] == 30 - 13 and credits["used_this_period"] == 13
     assert credits["monthly_grant"] == 30 and credits["grants"][0]["kind"] == "monthly_grant"

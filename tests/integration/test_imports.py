@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cleanlist_server.api.schemas import ImportReport
 from tests.conftest import Server, start_server, stop_server
 
 SALES_NAV = """First Name,Last Name,Title,Company,Profile URL,Geography,Email
@@ -38,6 +39,7 @@ def post_csv(server: Server, key: str, text: str, **params: str | list[str]) -> 
         )
     assert r.status_code == 201, r.text
     report: dict[str, object] = r.json()
+    ImportReport.model_validate(report)
     return report
 
 

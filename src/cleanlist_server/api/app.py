@@ -11,7 +11,7 @@ from cleanlist_server import __version__, bootstrap
 from cleanlist_server.api import errors
 from cleanlist_server.api.idempotency import IdempotencyMiddleware
 from cleanlist_server.api.middleware import RequestContext
-from cleanlist_server.api.routes import credits, enrich, health, imports
+from cleanlist_server.api.routes import credits, enrich, health, imports, verify
 from cleanlist_server.config import Settings
 from cleanlist_server.storage.migrate import migrate
 
@@ -40,7 +40,7 @@ def create_app(
     )
     app.state.container = container
     errors.install(app)
-    for module in (health, enrich, credits, imports):
+    for module in (health, enrich, credits, imports, verify):
         app.include_router(module.router)
     app.add_middleware(IdempotencyMiddleware, store=container.idempotency)
     app.add_middleware(

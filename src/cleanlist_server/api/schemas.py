@@ -178,3 +178,41 @@ class ErrorDetail(BaseModel):
 
 class ErrorBody(BaseModel):
     error: ErrorDetail
+
+
+class VerifyRequest(StrictModel):
+    email: StrictStr = Field(max_length=1000, description="The address to check.")
+
+
+class VerifyBatchRequest(StrictModel):
+    emails: list[StrictStr] = Field(
+        description="Up to 1,000 addresses; more is a 422 naming `emails`."
+    )
+
+
+class VerifyChecks(BaseModel):
+    syntax: dict[str, object] = Field(description="valid, reason, local_part, domain, ...")
+    domain: dict[str, object] = Field(description="exists, has_mx, null_mx, implicit_mx")
+    mx: list[str] = Field(description="Mail servers in preference order.")
+    mx_tried: list[dict[str, object]] = Field(description="Each server tried and its outcome.")
+    provider: str = Field(description="google, microsoft, yahoo, proofpoint, mimecast, ...")
+    smtp: dict[str, object] = Field(description="code, enhanced_code, message, connected, ...")
+    catch_all: bool | None
+    disposable: bool
+    role_based: bool
+    free_provider: bool
+    score: int = Field(ge=0, le=100)
+    reasons: list[str]
+
+
+class VerifyResult(BaseModel):
+    email: str = Field(description="The address, normalized.")
+    email_status: EmailStatus
+    verified_at: str
+    score: int = Field(ge=0, le=100, description="0-100; see `reasons`.")
+    reasons: list[str]
+    checks: VerifyChecks
+
+
+class VerifyBatchResponse(BaseModel):
+    results: list[VerifyResult] = Field(description="One result per address, in input order.")

@@ -74,7 +74,12 @@ def serve(
     """Run the API server (migrations run first; data is kept across restarts)."""
     import uvicorn
 
+    from cleanlist_server.bootstrap import verifier_config
+    from cleanlist_server.verification import helo_warnings
+
     settings = Settings()
+    for warning in helo_warnings(verifier_config(settings)):
+        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
     asyncio.run(migrate(settings.database_url))
     if new_key:
         key, _ = run(lambda c: _create_key(c, new_key, "live"))
@@ -90,6 +95,45 @@ def serve(
         log_level=settings.log_level,
         access_log=False,
     )
+
+
+@app.command()
+def verify(
+    addresses: Annotated[list[str] | None, typer.Argument(help="Email addresses.")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", "-f", help="A file with one address per line ('-' = stdin)."),
+    ] = None,
+) -> None:
+    """Verify addresses live (syntax, DNS/MX, SMTP); print one JSON object per line."""
+    from cleanlist_server.bootstrap import verifier_config
+    from cleanlist_server.net.egress import EgressPolicy
+    from cleanlist_server.verification import EmailVerifier, helo_warnings
+
+    settings = Settings()
+    config = verifier_config(settings)
+    for warning in helo_warnings(config):
+        err.print(f"[yellow]warning:[/yellow] {warning}", highlight=False)
+    emails = list(addresses or []) + (list(_read_addresses(file)) if file else [])
+    if not emails:
+        err.print("[red]error:[/red] give addresses or --file")
+        raise typer.Exit(2)
+    policy = EgressPolicy.from_strings(settings.egress_allow, settings.egress_deny)
+
+    async def work() -> None:
+        verifier = EmailVerifier(config, policy)
+        for start in range(0, len(emails), 1000):
+            for result in await verifier.verify_many(emails[start : start + 1000]):
+                sys.stdout.write(orjson.dumps(result.to_dict()).decode() + "\n")
+                sys.stdout.flush()
+
+    asyncio.run(work())
+
+
+def _read_addresses(path: Path) -> list[str]:
+    text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8-sig")
+    lines = (line.strip() for line in text.splitlines())
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 @app.command("migrate")

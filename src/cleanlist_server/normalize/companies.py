@@ -306,7 +306,7 @@ def _strip_symbols(raw: str) -> str:
     return _SPACES.sub(" ", kept).strip(" ,;-")
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=65536)
 def _clean_name(text: str) -> str | None:
     name = basename(text, terms=_DISPLAY_TERMS, prefix=False, middle=False, suffix=True)
     name = _UNCLOSED.sub("", name).strip(" ,;-")
@@ -325,7 +325,7 @@ def clean_company_name(raw: str | None) -> str | None:
     return _clean_name(text)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=65536)
 def _name_key(text: str) -> str:
     base = basename(text, terms=_ALL_TERMS, prefix=False, middle=False, suffix=True)
     folded = unicodedata.normalize("NFKD", base.casefold().replace("&", " and "))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, insert, select
 
 from cleanlist_server.billing import ledger, pricing
 from cleanlist_server.domain.fields import CONTACT_FIELDS, PHONE_DETAIL_FIELDS
-from cleanlist_server.domain.records import Enrichment, Query
+from cleanlist_server.domain.records import Enrichment, FieldValue, Query
 from cleanlist_server.engine.waterfall import Waterfall
 from cleanlist_server.errors import InsufficientCredits, InvalidRequest, NotFound, ValidationFailed
 from cleanlist_server.normalize import domains, linkedin, names
@@ -136,11 +136,13 @@ class ContactEnricher:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         monthly_grant: int = 30,
+        check_email: Callable[[str], Awaitable[dict[str, Any]]] | None = None,
     ) -> None:
         self.db = db
         self.waterfall = waterfall
         self.clock = clock
         self.monthly_grant = monthly_grant
+        self.check_email = check_email
 
     async def enrich(
         self, caller: Caller, body: Mapping[str, Any], *, request_key: str | None = None
@@ -153,7 +155,25 @@ class ContactEnricher:
                 "The account has no credits left this month.", code="insufficient_credits"
             )
         outcome = await self.waterfall.run(query)
+        await self._verify_email(outcome)
         return await self._finish(caller, query, outcome, now, request_key)
+
+    async def _verify_email(self, outcome: Enrichment) -> None:
+        """Every returned email carries the verdict of a live (or recent) check."""
+        email = outcome.fields.get("email")
+        if self.check_email is None or email is None or not outcome.matched:
+            return
+        check = await self.check_email(str(email.value))
+        seen = datetime.fromisoformat(check["verified_at"].replace("Z", "+00:00"))
+        confidence = check["score"] / 100
+        outcome.fields["email_status"] = FieldValue(
+            check["email_status"], "email_verifier", seen, confidence
+        )
+        free = check["checks"].get("free_provider")
+        if free is not None:
+            outcome.fields["email_free_provider"] = FieldValue(
+                free, "email_verifier", seen, confidence
+            )
 
     def _may_spend(self, caller: Caller, now: datetime) -> bool:
         if caller.period != ledger.period_of(now):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from cleanlist_server.domain.records import Query
 from cleanlist_server.normalize.companies import company_name_key
@@ -32,6 +32,9 @@ class KbHit:
     person_provenance: Provenance
     company: dict[str, Any]
     company_provenance: Provenance
+
+
+_INSERT_COMPANY = insert(companies).returning(companies.c.id)
 
 
 def _hit_query(*conds: Any) -> Any:
@@ -157,6 +160,25 @@ class BatchWriter:
             return "merged"
         return outcome
 
+    async def _select_in(
+        self, table: Any, columns: tuple[Any, ...], lookups: list[tuple[Any, set[Any]]]
+    ) -> list[Any]:
+        """Rows of this account matching any lookup, oldest first, each once.
+
+        One query per key column: an ``OR`` across differently indexed columns makes
+        SQLite scan the whole table, which turns a large import quadratic.
+        """
+        rows: dict[int, Any] = {}
+        for column, values in lookups:
+            if not values:
+                continue
+            result = await self.conn.execute(
+                select(*columns).where(table.c.account_id == self.account_id, column.in_(values))
+            )
+            for row in result:
+                rows.setdefault(row.id, row)
+        return [rows[i] for i in sorted(rows)]
+
     # --- companies -------------------------------------------------------------------
 
     async def _preload_companies(self, rows: Sequence[Normalized]) -> None:
@@ -164,19 +186,15 @@ class BatchWriter:
         keys = {_company_key(r.company) for r in rows if r.company.get("company_name")} - {None}
         if not domains and not keys:
             return
-        found = await self.conn.execute(
-            select(
-                companies.c.id,
-                companies.c.domain,
-                companies.c.name_key,
-                companies.c.data,
-                companies.c.provenance,
-            )
-            .where(
-                companies.c.account_id == self.account_id,
-                or_(companies.c.domain.in_(domains), companies.c.name_key.in_(keys)),
-            )
-            .order_by(companies.c.id)
+        columns = (
+            companies.c.id,
+            companies.c.domain,
+            companies.c.name_key,
+            companies.c.data,
+            companies.c.provenance,
+        )
+        found = await self._select_in(
+            companies, columns, [(companies.c.domain, domains), (companies.c.name_key, keys)]
         )
         for r in found:
             entry = _Entry(id=r.id, data=dict(r.data), prov=dict(r.provenance))
@@ -216,18 +234,17 @@ class BatchWriter:
         entry = _Entry(id=None, data={}, prov={})
         merge_fields(entry.data, entry.prov, new, self.source, self.seen)
         result = await self.conn.execute(
-            insert(companies)
-            .values(
-                account_id=self.account_id,
-                domain=domain,
-                name_key=key,
-                data=entry.data,
-                provenance=entry.prov,
-                observed_at=self.now,
-                created_at=self.now,
-                updated_at=self.now,
-            )
-            .returning(companies.c.id)
+            _INSERT_COMPANY,
+            {
+                "account_id": self.account_id,
+                "domain": domain,
+                "name_key": key,
+                "data": entry.data,
+                "provenance": entry.prov,
+                "observed_at": self.now,
+                "created_at": self.now,
+                "updated_at": self.now,
+            },
         )
         entry.id = int(result.scalar_one())
         if domain:
@@ -244,24 +261,18 @@ class BatchWriter:
         names = {_person_key(r.person) for r in rows if r.has_person} - {None}
         if not (emails or links or names):
             return
-        found = await self.conn.execute(
-            select(
-                people.c.id,
-                people.c.company_id,
-                people.c.company_domain,
-                people.c.company_key,
-                people.c.data,
-                people.c.provenance,
-            )
-            .where(
-                people.c.account_id == self.account_id,
-                or_(
-                    people.c.email.in_(emails),
-                    people.c.linkedin_url.in_(links),
-                    people.c.name_key.in_(names),
-                ),
-            )
-            .order_by(people.c.id)
+        columns = (
+            people.c.id,
+            people.c.company_id,
+            people.c.company_domain,
+            people.c.company_key,
+            people.c.data,
+            people.c.provenance,
+        )
+        found = await self._select_in(
+            people,
+            columns,
+            [(people.c.email, emails), (people.c.linkedin_url, links), (people.c.name_key, names)],
         )
         for r in found:
             entry = _Entry(id=r.id, data=dict(r.data), prov=dict(r.provenance))

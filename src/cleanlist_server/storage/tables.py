@@ -179,3 +179,14 @@ imports = Table(
     Column("status", String(20), nullable=False),
     Column("report", Json, nullable=False),
 )
+
+# The newest check of each address. Deliverability is a fact about the world, not about
+# an account, so checks are shared by all accounts.
+email_checks = Table(
+    "email_checks",
+    metadata,
+    Column("email", String(320), primary_key=True),
+    Column("status", String(20), nullable=False),
+    Column("result", Json, nullable=False),
+    Column("verified_at", UTCDateTime(), nullable=False),
+)
