@@ -14,6 +14,7 @@ from cleanlist_server.config import Settings
 from cleanlist_server.engine.waterfall import Waterfall
 from cleanlist_server.net.egress import EgressPolicy
 from cleanlist_server.providers.base import Provider
+from cleanlist_server.providers.email_finder import EmailFinderProvider
 from cleanlist_server.providers.kb import KnowledgeBaseProvider
 from cleanlist_server.services.credits import CreditService
 from cleanlist_server.services.enrich import ContactEnricher
@@ -79,10 +80,6 @@ def build(
     clock: Clock = utcnow,
 ) -> Container:
     db = db or Database(settings.database_url)
-    if providers is None:
-        providers = [KnowledgeBaseProvider(db, fresh_days=settings.kb_fresh_days, clock=clock)]
-    waterfall = Waterfall(providers)
-    grant = settings.free_monthly_credits
     egress = EgressPolicy.from_strings(settings.egress_allow, settings.egress_deny)
     config = verifier_config(settings)
     verify = VerifyService(
@@ -91,6 +88,13 @@ def build(
         cache_days=settings.verify_cache_days,
         clock=clock,
     )
+    if providers is None:
+        providers = [
+            KnowledgeBaseProvider(db, fresh_days=settings.kb_fresh_days, clock=clock),
+            EmailFinderProvider(db, verify.verify_batch, clock=clock),
+        ]
+    waterfall = Waterfall(providers)
+    grant = settings.free_monthly_credits
     return Container(
         settings=settings,
         db=db,

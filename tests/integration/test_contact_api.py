@@ -332,3 +332,31 @@ def test_openapi_documents_at_least_40_contact_fields(server: Server) -> None:
     }  # fmt: skip
     assert seed <= set(contact)
     assert all(prop.get("description") for prop in contact.values())
+
+
+def test_email_finder_needs_no_paid_provider(server: Server, tmp_path: Path) -> None:
+    name = "acct_" + secrets.token_hex(4)
+    key = server.new_key(name)
+    with server.client(key) as c:
+        found = enrich(c, first_name="Jane", last_name="Doe", company_domain="acme.test").json()
+        guess = enrich(c, full_name="Jane Roe", company_domain="catchall.test").json()
+        nobody = enrich(c, first_name="Zed", last_name="Zulu", company_domain="acme.test").json()
+    assert found["status"] == "completed"
+    assert found["contact"]["email"] == "jane@acme.test"  # the 'first' pattern, checked live
+    assert found["contact"]["email_status"] == "valid"
+    assert found["meta"]["providers_matched"] == 1 and found["meta"]["credits_used"] == 1
+    assert guess["contact"]["email"] == "jane.roe@catchall.test"
+    assert guess["contact"]["email_status"] == "catch-all"
+    assert guess["meta"]["confidence"] < found["meta"]["confidence"]
+    assert nobody["status"] == "not_found" and nobody["meta"]["credits_used"] == 0
+
+
+def test_email_finder_learns_the_domain_pattern(server: Server, tmp_path: Path) -> None:
+    name = "acct_" + secrets.token_hex(4)
+    key = server.new_key(name)
+    load(server, "Email,First Name,Last Name\nbob@acme.test,Bob,Stone\n", tmp_path, name)
+    with server.client(key) as c:
+        r = enrich(
+            c, first_name="Jane", last_name="Smith", company_name="Acme", company_domain="acme.test"
+        ).json()
+    assert r["contact"]["email"] == "jane@acme.test"

@@ -33,6 +33,8 @@ class Waterfall:
                 continue
             if wanted is not None and _filled(results, wanted):
                 break
+            if _filled(results, provider.fields):
+                continue  # it could only tell us what we already know
             queried += 1
             try:
                 results.append(await provider.lookup(query))

@@ -36,6 +36,8 @@ class Provider(Protocol):
     requires_key: bool
     cost_per_call: float
     cost_per_hit: float
+    fields: frozenset[str]
+    """The canonical fields it can return; it is skipped when all are already known."""
 
     def accepts(self, query: Query) -> bool:
         """Whether this provider can look up anything for this query."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from cleanlist_server.domain.fields import CONTACT_FIELDS
 from cleanlist_server.domain.records import FieldValue, ProviderResult, Query
 from cleanlist_server.storage.db import Database
 from cleanlist_server.storage.kb import KbHit, Provenance, find_person
@@ -23,6 +24,7 @@ class KnowledgeBaseProvider:
     requires_key = False
     cost_per_call = 0.0
     cost_per_hit = 0.0
+    fields = frozenset(CONTACT_FIELDS)
 
     def __init__(
         self,

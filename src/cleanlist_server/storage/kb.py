@@ -374,3 +374,39 @@ def _company_key(data: dict[str, Any]) -> str | None:
 def _person_key(data: dict[str, Any]) -> str | None:
     first, last = data.get("first_name"), data.get("last_name")
     return name_key(first, last) or None if first and last else None
+
+
+async def domain_for_company(conn: Conn, account_id: int, name_key: str) -> str | None:
+    """The domain of the account's company with this name key, if it has one."""
+    found = await conn.scalar(
+        select(companies.c.domain)
+        .where(
+            companies.c.account_id == account_id,
+            companies.c.name_key == name_key,
+            companies.c.domain.is_not(None),
+        )
+        .limit(1)
+    )
+    return None if found is None else str(found)
+
+
+async def named_addresses(
+    conn: Conn, account_id: int, domain: str, *, limit: int = 200
+) -> list[tuple[str, str, str]]:
+    """(local part, first name, last name) of known people at ``domain``."""
+    rows = await conn.execute(
+        select(people.c.email, people.c.data)
+        .where(
+            people.c.account_id == account_id,
+            people.c.company_domain == domain,
+            people.c.email.is_not(None),
+        )
+        .limit(limit)
+    )
+    out = []
+    for row in rows:
+        data = row.data
+        local, _, at = str(row.email).partition("@")
+        if at == domain and data.get("first_name") and data.get("last_name"):
+            out.append((local, data["first_name"], data["last_name"]))
+    return out
