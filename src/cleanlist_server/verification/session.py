@@ -38,6 +38,15 @@ _DOWN_REASONS = frozenset({"connect_refused", "connect_timeout", "banner_timeout
 _ADDRESSES_PER_HOST = 3
 
 
+@dataclass
+class _Transaction:
+    """The SMTP transaction a session has open: its MAIL line and recipients so far."""
+
+    used: bool = False
+    mail: str | None = None
+    recipients: int = 0
+
+
 @dataclass(eq=False)
 class Job:
     """One address's evidence, filled in as the checks go."""
@@ -184,12 +193,13 @@ class SessionRunner:
 
     async def _serve(self, session: SmtpSession, group: _Group, attempts: list[MxAttempt]) -> None:
         served = 0
+        tx = _Transaction()
         while group.queue and served < self._config.max_recipients_per_session:
             job = group.queue.popleft()
             job.mx_tried, job.connected, job.starttls = list(attempts), True, session.starttls
             try:
                 async with asyncio.timeout(self._config.address_deadline):
-                    await self._transaction(session, job, group.pass_no, fresh=served == 0)
+                    await self._transaction(session, job, group.pass_no, tx=tx)
             except (SmtpFailure, TimeoutError) as exc:
                 if served > 0 and not job.retried:
                     job.retried = True  # the session died under a reused connection: once more
@@ -221,7 +231,7 @@ class SessionRunner:
                     return
                 job.connected, job.starttls = True, session.starttls
                 try:
-                    await self._transaction(session, job, 1, fresh=True)
+                    await self._transaction(session, job, 1, tx=_Transaction())
                 finally:
                     await _quit(session)
         except (SmtpFailure, TimeoutError) as exc:
@@ -230,28 +240,51 @@ class SessionRunner:
     # -- shared -----------------------------------------------------------------------------
 
     async def _transaction(
-        self, session: SmtpSession, job: Job, pass_no: int, *, fresh: bool
+        self, session: SmtpSession, job: Job, pass_no: int, *, tx: _Transaction
     ) -> None:
+        """RCPT one job, in the session's open transaction when there is one.
+
+        Several recipients share one MAIL FROM transaction (one round trip each instead of
+        three); RSET opens a new transaction when the sender line changes or the server
+        says the transaction is full (452 4.5.3).
+        """
         utf8 = not (job.syntax.local_part or "").isascii()
         if utf8 and not session.supports("smtputf8"):
             job.failure = "smtputf8_unsupported"
             return
-        if not fresh:
-            reply = await session.command("RSET")
-            if reply.code != 250:
-                raise SmtpFailure("protocol_error", f"RSET: {reply.code} {reply.message}")
         mail = f"MAIL FROM:<{self._config.mail_from}>" + (" SMTPUTF8" if utf8 else "")
-        reply = await session.command(mail)
-        if not 200 <= reply.code < 300:
-            job.reply, job.outcome = reply, _sender_outcome(reply)
+        if tx.mail != mail and not await self._begin(session, job, tx, mail):
             return
         job.reply = await session.command(f"RCPT TO:<{job.email}>")
         job.outcome = classify_rcpt(job.reply)
+        if job.outcome is Outcome.TOO_MANY_RECIPIENTS and tx.recipients > 0:
+            if not await self._begin(session, job, tx, mail, restart=True):
+                return
+            job.reply = await session.command(f"RCPT TO:<{job.email}>")
+            job.outcome = classify_rcpt(job.reply)
         if job.outcome is Outcome.TOO_MANY_RECIPIENTS:
             job.outcome = Outcome.TEMPORARY
+        tx.recipients += 1
         probe = job.outcome in (Outcome.ACCEPTED, Outcome.GREYLISTED)
         if probe and self._prober.wanted(job.domain, pass_no):
             await self._prober.probe(session, job, pass_no, mail)
+            tx.recipients += 1
+
+    async def _begin(
+        self, session: SmtpSession, job: Job, tx: _Transaction, mail: str, *, restart: bool = False
+    ) -> bool:
+        """RSET if needed and MAIL FROM; False (with the job's outcome set) if refused."""
+        if tx.used or restart:
+            reply = await session.command("RSET")
+            if reply.code != 250:
+                raise SmtpFailure("protocol_error", f"RSET: {reply.code} {reply.message}")
+        tx.used, tx.mail, tx.recipients = True, None, 0
+        reply = await session.command(mail)
+        if not 200 <= reply.code < 300:
+            job.reply, job.outcome = reply, _sender_outcome(reply)
+            return False
+        tx.mail = mail
+        return True
 
     async def _open(self, hosts: tuple[str, ...]) -> tuple[SmtpSession | None, list[MxAttempt]]:
         attempts: list[MxAttempt] = []
