@@ -98,6 +98,66 @@ def serve(
 
 
 @app.command()
+def demo(
+    host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+) -> None:
+    """Start the sandbox mail world and the API on it, with a demo key and contacts.
+
+    Everything stays on loopback: the verifier asks the sandbox's DNS server and probes
+    its SMTP hosts (acme.test, catchall.test, greylist.test, ...; docs/sandbox.md).
+    """
+    import os
+    from importlib import resources
+
+    import uvicorn
+
+    from cleanlist_server.sandbox.world import default_world, start_world
+
+    world = start_world(default_world())
+    os.environ.update(
+        {
+            **world.env(),
+            "CLEANLIST_ALLOW_TEST_DOMAINS": "true",
+            "CLEANLIST_EGRESS_ALLOW": "127.0.0.0/8",
+            "CLEANLIST_SMTP_HELO": "demo.cleanlist.test",
+            "CLEANLIST_SMTP_FROM": "verify@demo.cleanlist.test",
+        }
+    )
+    os.environ.setdefault("CLEANLIST_DATABASE_URL", "sqlite:///./data/demo.db")
+    demo_csv = resources.files("cleanlist_server.sandbox") / "data" / "demo_contacts.csv"
+
+    async def seed(c: bootstrap.Container) -> str:
+        key, _ = await _create_key(c, "demo", "live")
+        async with c.db.read() as conn:
+            account_id = await accounts.account_id_by_name(conn, "demo")
+        assert account_id is not None
+        with demo_csv.open("rb") as handle:
+            await c.importer.run(account_id, handle, filename="demo_contacts.csv")
+        await c.credits.grant("demo", 1000, note="demo")
+        return key
+
+    try:
+        key = run(seed)
+        print(f"demo API key (account 'demo'): {key}", flush=True)
+        out.print(
+            f"try: curl -s -X POST http://{host}:{port}/v1/enrich/contact "
+            f'-H "Authorization: Bearer {key}" -H "Content-Type: application/json" '
+            """-d '{"email": "jane@acme.test"}'""",
+            highlight=False,
+        )
+        uvicorn.run(
+            "cleanlist_server.api.app:app_from_env",
+            factory=True,
+            host=host,
+            port=port,
+            log_level="warning",
+        )
+    finally:
+        world.stop()
+
+
+@app.command()
 def verify(
     addresses: Annotated[list[str] | None, typer.Argument(help="Email addresses.")] = None,
     file: Annotated[

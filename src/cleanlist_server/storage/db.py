@@ -121,7 +121,7 @@ class Database:
         self.dialect = make_url(self.url).get_backend_name()
         self._write_lock = asyncio.Lock()
         if self.dialect == "sqlite":
-            self._ensure_sqlite_dir()
+            ensure_sqlite_dir(self.url)
             # WAL readers only wait in rare cases (recovery, a truncating checkpoint).
             self._sqlite_reader = _sqlite_engine(self.url, pool_size=pool_size, busy_ms=5000)
             self._sqlite_writer = _sqlite_engine(self.url, pool_size=1, busy_ms=0)
@@ -134,11 +134,6 @@ class Database:
                 json_serializer=_dumps,
                 json_deserializer=orjson.loads,
             )
-
-    def _ensure_sqlite_dir(self) -> None:
-        database = make_url(self.url).database
-        if database and database != ":memory:":
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Conn]:
@@ -192,6 +187,14 @@ async def _begin_immediate(conn: Connection) -> None:
         delay = min(delay * 2, 0.05)
 
 
+def ensure_sqlite_dir(url: str) -> None:
+    """Create the folder of a SQLite file (the default lives in ./data/)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
 def migration_engine(url: str) -> AsyncEngine:
     """A single-connection engine for running migrations."""
+    ensure_sqlite_dir(url)
     return create_async_engine(async_url(url), poolclass=NullPool)
