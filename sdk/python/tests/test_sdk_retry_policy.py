@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
-
 import httpx
 import pytest
 from cleanlist._retries import parse_retry_after, retry_delay, should_retry
 
-PAST = format_datetime(datetime.now(UTC) - timedelta(hours=1), usegmt=True)
+# A fixed date in the past: parameters must be identical in every pytest-xdist worker.
+PAST = "Wed, 21 Oct 2015 07:28:00 GMT"
 
 
 @pytest.mark.parametrize(
