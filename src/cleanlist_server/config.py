@@ -107,7 +107,12 @@ class Settings(BaseSettings):
     )
     smtp_command_timeout: float = Field(10.0, gt=0, description="Seconds per SMTP command.")
     smtp_max_connections_per_mx: int = Field(
-        2, ge=1, description="Concurrent connections to one mail server (politeness)."
+        5,
+        ge=1,
+        description=(
+            "Concurrent connections to one mail server (politeness; Postfix itself delivers "
+            "with up to 20 per destination)."
+        ),
     )
     verify_deadline: float = Field(
         30.0, gt=0, description="Seconds one email check may take, everything included."

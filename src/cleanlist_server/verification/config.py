@@ -42,7 +42,7 @@ class VerifierConfig:
     address_deadline: float = 30.0  # one address, everything included
     batch_deadline: float = 900.0  # one verify_many call, greylist retries included
     # Politeness and throughput
-    max_connections_per_mx: int = 2
+    max_connections_per_mx: int = 5  # Postfix delivers with up to 20 per destination
     max_concurrency: int = 200  # SMTP sessions and DNS lookups in flight, process-wide
     max_recipients_per_session: int = 20
     greylist_retry_after: float = 60.0

@@ -117,7 +117,9 @@ async def test_rejected_recipient_on_catch_all_domain_trusts_5_1_1(resolver: Fak
 async def test_session_reuse_shares_one_transaction_and_recipient_limit(
     resolver: FakeResolver, connector: FakeConnector
 ) -> None:
-    verifier = make_verifier(resolver, connector, max_recipients_per_session=3)
+    verifier = make_verifier(
+        resolver, connector, max_recipients_per_session=3, max_connections_per_mx=2
+    )
     emails = [f"u{i}@acme.com" for i in range(7)] + ["jane@acme.com"]
     results = await verifier.verify_many(emails)
     assert results[-1].email_status is EmailStatus.VALID
