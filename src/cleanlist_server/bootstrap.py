@@ -20,6 +20,7 @@ from cleanlist_server.services.credits import CreditService
 from cleanlist_server.services.enrich import ContactEnricher
 from cleanlist_server.services.imports import Importer
 from cleanlist_server.services.verify import VerifyService
+from cleanlist_server.services.verify import store as store_check
 from cleanlist_server.storage.db import Database
 from cleanlist_server.storage.idempotency import IdempotencyStore
 from cleanlist_server.verification import EmailVerifier, VerifierConfig
@@ -101,7 +102,12 @@ def build(
         egress=egress,
         waterfall=waterfall,
         contacts=ContactEnricher(
-            db, waterfall, clock=clock, monthly_grant=grant, check_email=verify.status_for
+            db,
+            waterfall,
+            clock=clock,
+            monthly_grant=grant,
+            check_email=verify.recent_or_new,
+            store_check=store_check,
         ),
         credits=CreditService(db, monthly_grant=grant, clock=clock),
         importer=Importer(db, clock=clock),

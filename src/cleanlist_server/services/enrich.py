@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +28,8 @@ from cleanlist_server.normalize.emails import InvalidEmail, normalize_email
 from cleanlist_server.storage.db import Conn
 from cleanlist_server.storage.tables import enrichments
 
+CheckEmail = Callable[[str], Awaitable[tuple[dict[str, Any], Any]]]
+StoreCheck = Callable[[Conn, Sequence[Any]], Awaitable[None]]
 _INSERT_ENRICHMENT = insert(enrichments)
 _GET_ENRICHMENT = select(enrichments.c.response).where(
     enrichments.c.id == bindparam("id"), enrichments.c.account_id == bindparam("account_id")
@@ -136,13 +138,15 @@ class ContactEnricher:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         monthly_grant: int = 30,
-        check_email: Callable[[str], Awaitable[dict[str, Any]]] | None = None,
+        check_email: CheckEmail | None = None,
+        store_check: StoreCheck | None = None,
     ) -> None:
         self.db = db
         self.waterfall = waterfall
         self.clock = clock
         self.monthly_grant = monthly_grant
         self.check_email = check_email
+        self.store_check = store_check
 
     async def enrich(
         self, caller: Caller, body: Mapping[str, Any], *, request_key: str | None = None
@@ -155,15 +159,18 @@ class ContactEnricher:
                 "The account has no credits left this month.", code="insufficient_credits"
             )
         outcome = await self.waterfall.run(query)
-        await self._verify_email(outcome)
-        return await self._finish(caller, query, outcome, now, request_key)
+        new_check = await self._verify_email(outcome)
+        return await self._finish(caller, query, outcome, now, request_key, new_check)
 
-    async def _verify_email(self, outcome: Enrichment) -> None:
-        """Every returned email carries the verdict of a live (or recent) check."""
+    async def _verify_email(self, outcome: Enrichment) -> Any:
+        """Every returned email carries the verdict of a live (or recent) check.
+
+        Returns a new check for ``_finish`` to store in its transaction (None if reused).
+        """
         email = outcome.fields.get("email")
         if self.check_email is None or email is None or not outcome.matched:
-            return
-        check = await self.check_email(str(email.value))
+            return None
+        check, new_check = await self.check_email(str(email.value))
         seen = datetime.fromisoformat(check["verified_at"].replace("Z", "+00:00"))
         confidence = check["score"] / 100
         outcome.fields["email_status"] = FieldValue(
@@ -174,6 +181,7 @@ class ContactEnricher:
             outcome.fields["email_free_provider"] = FieldValue(
                 free, "email_verifier", seen, confidence
             )
+        return new_check
 
     def _may_spend(self, caller: Caller, now: datetime) -> bool:
         if caller.period != ledger.period_of(now):
@@ -181,7 +189,13 @@ class ContactEnricher:
         return caller.free_balance + caller.paid_balance >= pricing.MIN_MATCH_COST
 
     async def _finish(
-        self, caller: Caller, query: Query, outcome: Enrichment, now: datetime, key: str | None
+        self,
+        caller: Caller,
+        query: Query,
+        outcome: Enrichment,
+        now: datetime,
+        key: str | None,
+        new_check: Any = None,
     ) -> dict[str, Any]:
         contact = render_contact(outcome, include_phone=query.include_phone)
         cost = pricing.contact_cost(contact) if caller.live else 0
@@ -215,6 +229,8 @@ class ContactEnricher:
                         request_key=key,
                     )
                 await self._store(conn, caller, query, response, now)
+                if new_check is not None and self.store_check is not None:
+                    await self.store_check(conn, [new_check])
         except ledger.DuplicateCharge as dup:
             return await self.get(caller, dup.enrichment_id or "")
         return response

@@ -19,6 +19,8 @@ from cleanlist_server.verification import EmailVerifier, VerificationResult
 
 MAX_BATCH = 1000
 UNKNOWN_MAX_AGE = timedelta(hours=1)
+_DELETE = delete(email_checks).where(email_checks.c.email == bindparam("address"))
+_INSERT = insert(email_checks)
 _GET = select(email_checks.c.result, email_checks.c.verified_at).where(
     email_checks.c.email == bindparam("email")
 )
@@ -68,7 +70,18 @@ class VerifyService:
         return [r.to_dict() for r in results]
 
     async def status_for(self, email: str) -> dict[str, Any]:
-        """A check of ``email`` no older than the cache age, made now if there is none."""
+        """A check of ``email`` no older than the cache age, made (and stored) now if none."""
+        check, fresh = await self.recent_or_new(email)
+        if fresh is not None:
+            await self._store([fresh])
+        return check
+
+    async def recent_or_new(self, email: str) -> tuple[dict[str, Any], VerificationResult | None]:
+        """A stored check young enough to reuse, or a new one the caller must ``store``.
+
+        Contact enrichment stores the new check in its own transaction, beside the charge,
+        so an enrichment costs one write transaction, not two.
+        """
         async with self.db.read() as conn:
             row = (await conn.execute(_GET, {"email": email})).first()
         if row is not None:
@@ -77,28 +90,30 @@ class VerifyService:
             max_age = min(self.max_age, UNKNOWN_MAX_AGE) if unknown else self.max_age
             if row.verified_at > self.clock() - max_age:
                 cached: dict[str, Any] = row.result
-                return cached
-        return await self.verify(email)
+                return cached, None
+        result = await self.verifier.verify(email)
+        return result.to_dict(), result
 
     async def _store(self, results: Sequence[VerificationResult]) -> None:
-        rows = [
-            {
-                "email": r.email,
-                "status": r.email_status.value,
-                "result": r.to_dict(),
-                "verified_at": r.verified_at,
-            }
-            for r in results
-            if r.syntax.valid
-        ]
-        if not rows:
-            return
-        async with self.db.write() as conn:
-            await _replace(conn, rows)
+        if any(r.syntax.valid for r in results):
+            async with self.db.write() as conn:
+                await store(conn, results)
 
 
-async def _replace(conn: Conn, rows: list[dict[str, Any]]) -> None:
-    emails = list({row["email"] for row in rows})
-    await conn.execute(delete(email_checks).where(email_checks.c.email.in_(emails)))
+async def store(conn: Conn, results: Sequence[VerificationResult]) -> None:
+    """Keep the newest check of each address (inside the caller's transaction)."""
+    rows = [
+        {
+            "email": r.email,
+            "status": r.email_status.value,
+            "result": r.to_dict(),
+            "verified_at": r.verified_at,
+        }
+        for r in results
+        if r.syntax.valid
+    ]
+    if not rows:
+        return
     latest = {row["email"]: row for row in rows}
-    await conn.execute(insert(email_checks), list(latest.values()))
+    await conn.execute(_DELETE, [{"address": email} for email in latest])
+    await conn.execute(_INSERT, list(latest.values()))
