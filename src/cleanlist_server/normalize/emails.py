@@ -32,8 +32,13 @@ def normalize_email(raw: str) -> str:
     if text.lower().startswith("mailto:"):
         text = text[7:]
     try:
+        # strict: enforce RFC 5321's 64-octet local part, which the lax default lets by.
         result = validate_email(
-            text, check_deliverability=False, test_environment=True, allow_smtputf8=True
+            text,
+            check_deliverability=False,
+            test_environment=True,
+            allow_smtputf8=True,
+            strict=True,
         )
     except EmailNotValidError as exc:
         raise InvalidEmail(str(exc)) from None

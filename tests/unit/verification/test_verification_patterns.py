@@ -51,3 +51,21 @@ def test_learning_a_domain_pattern() -> None:
 
 def test_names_that_fold_to_nothing_give_no_candidates() -> None:
     assert candidates("李", "王", "acme.com") == []
+
+
+@pytest.mark.parametrize(
+    ("address", "valid"),
+    [
+        ("a" * 64 + "@example.org", True),
+        ("a" * 65 + "@example.org", False),  # RFC 5321: 64 octets at most
+        ('"john doe"@example.org', False),
+        ("john..doe@example.org", False),
+        ("john@example.org.", False),
+        ("john+tag@example.org", True),
+        ("üser@bücher.de", True),
+    ],
+)
+def test_syntax_edges(address: str, valid: bool) -> None:
+    from cleanlist_server.verification.syntax import check_syntax
+
+    assert check_syntax(address).valid is valid
