@@ -196,6 +196,57 @@ def _read_addresses(path: Path) -> list[str]:
     return [line for line in lines if line and not line.startswith("#")]
 
 
+@app.command()
+def providers(
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print JSON instead of a table.")
+    ] = False,
+) -> None:
+    """List the configured providers: order, status (enabled, missing key, disabled), cost.
+
+    Reads cleanlist.toml (CLEANLIST_CONFIG) and CLEANLIST_PROVIDER_* variables; keys are
+    never printed. Observed hit rates, latencies and breaker states come with the
+    waterfall runner (issue #5).
+    """
+    from cleanlist_server.providers.config import ProviderConfigError, load_provider_config
+
+    try:
+        config = load_provider_config()
+    except ProviderConfigError as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(2) from None
+    position = {name: i + 1 for i, name in enumerate(config.order)}
+    rows = [
+        {
+            "name": p.name,
+            "position": position.get(p.name),
+            "status": p.status,
+            "url": p.url,
+            "timeout": p.timeout,
+            "cost_per_call": p.cost_per_call,
+            "cost_per_hit": p.cost_per_hit,
+        }
+        for p in sorted(config.providers.values(), key=lambda p: position.get(p.name, 999))
+    ]
+    if json_out:
+        doc = {"strategy": config.strategy, "order": list(config.order), "providers": rows}
+        sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
+        return
+    table = Table("#", "provider", "status", "url", "timeout", "cost/call", "cost/hit")
+    for r in rows:
+        table.add_row(
+            str(r["position"] or "-"),
+            str(r["name"]),
+            str(r["status"]),
+            str(r["url"] or ""),
+            f"{r['timeout']:g}s",
+            f"{r['cost_per_call']:g}",
+            f"{r['cost_per_hit']:g}",
+        )
+    out.print(f"strategy: {config.strategy}")
+    out.print(table)
+
+
 @app.command("migrate")
 def migrate_cmd() -> None:
     """Bring the database to the newest schema (serve does this too)."""
