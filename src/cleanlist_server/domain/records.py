@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,12 +26,37 @@ class Query:
     company_domain: str | None = None
     company_key: str | None = None
     include_phone: bool = True
+    known: Mapping[str, Any] = field(default_factory=lambda: _EMPTY, hash=False, compare=False)
+    """Canonical fields found so far by earlier providers of this waterfall run. Later
+    providers may use them as identifiers (a LinkedIn URL found by one provider lets
+    another look up a phone) or as input to check (the phone provider reads ``phone``)."""
+
+    def value(self, name: str) -> Any:
+        """An identifier from the request itself, else from what was found so far."""
+        given = getattr(self, name, None) if name in _QUERY_NAMES else None
+        return given if given is not None else self.known.get(name)
+
+    def with_known(self, known: Mapping[str, Any]) -> Query:
+        return replace(self, known=MappingProxyType(dict(known)))
 
     @property
     def has_person_identity(self) -> bool:
         has_name = self.name_key is not None
         has_company = self.company_domain is not None or self.company_key is not None
         return bool(self.email or self.linkedin_url or (has_name and has_company))
+
+
+_QUERY_NAMES = frozenset(
+    {
+        "email",
+        "linkedin_url",
+        "first_name",
+        "last_name",
+        "full_name",
+        "company_name",
+        "company_domain",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,16 +50,46 @@ def clean(value: Any) -> str | None:
 def normalize_row(raw: Mapping[str, Any], *, default_region: str | None = "US") -> Normalized:
     """Normalize one record; raise ``RowRejected`` when it identifies nobody."""
     values = {key: text for key, v in raw.items() if (text := clean(v)) is not None}
+    out = _normalize(values, default_region, strict=True)
+    if not (out.has_person or out.has_company):
+        raise RowRejected(_why_unidentified(values, out))
+    return out
+
+
+EMAIL_STATUSES = frozenset(
+    {"valid", "invalid", "catch-all", "risky", "unknown", "disposable", "role-based"}
+)
+
+
+def normalize_fields(raw: Mapping[str, Any], *, default_region: str | None = "US") -> Normalized:
+    """Normalize a provider's canonical-named values; never rejects, only drops.
+
+    Lists (``company_tech_stack``) may be given as lists; ``email_status`` passes through
+    when it is one of the product's statuses.
+    """
+    values: dict[str, str] = {}
+    for key, v in raw.items():
+        if isinstance(v, list | tuple | set | frozenset):
+            v = ",".join(str(item) for item in v)
+        text = clean(v)
+        if text is not None:
+            values[key] = text
+    out = _normalize(values, default_region, strict=False)
+    status = values.get("email_status")
+    if status in EMAIL_STATUSES and "email" in out.person:
+        out.person["email_status"] = status
+    return out
+
+
+def _normalize(values: Mapping[str, str], region: str | None, *, strict: bool) -> Normalized:
     out = Normalized()
-    _email(values, out)
+    _email(values, out, strict=strict)
     _names(values, out)
     _title(values, out)
     _social(values, out)
     _location(values, out)
     _company(values, out)
-    _phones(values, out, default_region)
-    if not (out.has_person or out.has_company):
-        raise RowRejected(_why_unidentified(values, out))
+    _phones(values, out, region)
     return out
 
 
@@ -71,14 +101,14 @@ def _why_unidentified(values: Mapping[str, str], out: Normalized) -> str:
     return "no identifier: needs an email, a LinkedIn URL, a name with a company, or a company"
 
 
-def _email(values: Mapping[str, str], out: Normalized) -> None:
+def _email(values: Mapping[str, str], out: Normalized, *, strict: bool) -> None:
     for key in ("email", "personal_email"):
         if key not in values:
             continue
         try:
             email = normalize_email(values[key])
         except InvalidEmail as exc:
-            if key == "email" and "linkedin_url" not in values:
+            if strict and key == "email" and "linkedin_url" not in values:
                 raise RowRejected(f"invalid email {values[key]!r}: {exc}") from None
             out.dropped.append(f"{key}: invalid email {values[key]!r}")
             continue
