@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from cleanlist_server.config import Settings
+from cleanlist_server.engine.calibration import Calibrator
+from cleanlist_server.engine.runner import CallPolicy, ProviderRunner
+from cleanlist_server.engine.stats import Learning, StatsStore
 from cleanlist_server.engine.waterfall import Waterfall
 from cleanlist_server.net.egress import EgressPolicy
 from cleanlist_server.providers.base import Provider
-from cleanlist_server.providers.email_finder import EmailFinderProvider
-from cleanlist_server.providers.kb import KnowledgeBaseProvider
+from cleanlist_server.providers.config import WaterfallConfig, load_provider_config
+from cleanlist_server.providers.registry import BuiltInServices, build_providers, policy
 from cleanlist_server.services.credits import CreditService
 from cleanlist_server.services.enrich import ContactEnricher
 from cleanlist_server.services.imports import Importer
@@ -43,9 +46,17 @@ class Container:
     importer: Importer
     idempotency: IdempotencyStore
     verifier: VerifyService
+    provider_config: WaterfallConfig
+    stats: StatsStore
+
+    async def flush_stats(self) -> None:
+        await self.stats.flush(p.name for p in self.waterfall.providers)
 
     async def close(self) -> None:
-        await self.db.dispose()
+        try:
+            await self.flush_stats()
+        finally:
+            await self.db.dispose()
 
 
 def verifier_config(settings: Settings) -> VerifierConfig:
@@ -78,6 +89,7 @@ def build(
     *,
     db: Database | None = None,
     providers: Sequence[Provider] | None = None,
+    provider_config: WaterfallConfig | None = None,
     clock: Clock = utcnow,
 ) -> Container:
     db = db or Database(settings.database_url)
@@ -89,12 +101,29 @@ def build(
         cache_days=settings.verify_cache_days,
         clock=clock,
     )
+    provider_config = provider_config or load_provider_config()
     if providers is None:
-        providers = [
-            KnowledgeBaseProvider(db, fresh_days=settings.kb_fresh_days, clock=clock),
-            EmailFinderProvider(db, verify.verify_batch, clock=clock),
-        ]
-    waterfall = Waterfall(providers)
+        services = BuiltInServices(
+            db=db,
+            status_for=verify.status_for,
+            verify_batch=verify.verify_batch,
+            verifier_config=config,
+            egress=egress,
+            kb_fresh_days=settings.kb_fresh_days,
+            clock=clock,
+        )
+        providers = build_providers(provider_config, services)
+    policies = {name: policy(p) for name, p in provider_config.providers.items()}
+    runner = ProviderRunner(lambda name: policies.get(name) or CallPolicy())
+    learning = Learning()
+    waterfall = Waterfall(
+        providers,
+        runner,
+        strategy=provider_config.strategy,
+        parallel=provider_config.parallel,
+        learning=learning,
+        calibrator=Calibrator.shipped(),
+    )
     grant = settings.free_monthly_credits
     return Container(
         settings=settings,
@@ -113,4 +142,6 @@ def build(
         importer=Importer(db, clock=clock),
         idempotency=IdempotencyStore(db, ttl=timedelta(hours=settings.idempotency_ttl_hours)),
         verifier=verify,
+        provider_config=provider_config,
+        stats=StatsStore(db, runner, learning, clock=clock),
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,6 +17,19 @@ from cleanlist_server.api.middleware import RequestContext
 from cleanlist_server.api.routes import credits, enrich, health, imports, verify
 from cleanlist_server.config import Settings
 from cleanlist_server.storage.migrate import migrate
+
+log = logging.getLogger("cleanlist.app")
+STATS_FLUSH_SECONDS = 5.0
+
+
+async def _flush_forever(container: bootstrap.Container) -> None:
+    """Persist provider statistics every few seconds (and once more at shutdown)."""
+    while True:
+        await asyncio.sleep(STATS_FLUSH_SECONDS)
+        try:
+            await container.flush_stats()
+        except Exception:  # a failed flush is retried with the next one
+            log.exception("could not persist provider statistics")
 
 
 def create_app(
@@ -29,8 +45,15 @@ def create_app(
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if run_migrations:
             await migrate(settings.database_url)
-        yield
-        await container.close()
+        await container.stats.load()
+        flusher = asyncio.create_task(_flush_forever(container))
+        try:
+            yield
+        finally:
+            flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await flusher
+            await container.close()
 
     app = FastAPI(
         title="Cleanlist-compatible enrichment API",

@@ -7,7 +7,7 @@ contact fields and a test keeps the two equal.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
@@ -19,6 +19,7 @@ from cleanlist_server.domain.enums import (
     PhoneType,
     Seniority,
 )
+from cleanlist_server.domain.fields import CONTACT_FIELDS
 
 
 class StrictModel(BaseModel):
@@ -45,6 +46,30 @@ class ContactRequest(StrictModel):
         True,
         description="Return direct dial and mobile (11 credits when found). "
         "false caps the call at 1 credit.",
+    )
+    required: list[StrictStr] | None = Field(
+        None,
+        max_length=len(CONTACT_FIELDS),
+        description="Contact fields that must be present for a match (e.g. "
+        '["email", "phone"]); otherwise the answer is not_found and costs nothing.',
+    )
+    min_confidence: float | None = Field(
+        None,
+        ge=0,
+        le=1,
+        description="Below this calibrated confidence the answer is not_found (free).",
+    )
+    providers: list[StrictStr] | None = Field(
+        None,
+        max_length=40,
+        description="An explicit provider order for this call (names as in "
+        "`cleanlist providers`); only these are queried.",
+    )
+    max_provider_cost: float | None = Field(
+        None,
+        ge=0,
+        description="Stop calling paid providers once their worst-case cost would exceed "
+        "this (in the configured cost unit, US cents by default).",
     )
 
 
@@ -121,6 +146,12 @@ class ContactEnrichment(BaseModel):
     status: Literal["completed", "not_found"]
     contact: Contact | None = Field(description="The record; null when nothing matched.")
     meta: Meta
+    provenance: dict[str, Any] | None = Field(
+        None,
+        description="Only with `?expand=provenance`: the providers called (outcome, "
+        "latency, cost) and, per field, the winning source, observed_at, confidence, "
+        "the sources confirming it and the rejected candidates.",
+    )
 
 
 class CreditGrant(BaseModel):

@@ -1,58 +1,196 @@
 """Field-by-field merge of provider answers (pure).
 
-For each field: prefer the value confirmed by the most independent sources, then the
-most recently observed, then the provider that ran first (the configured order).
-Rejected candidates are kept for ``?expand=provenance``.
+For each field, candidate values are compared by, in order:
+
+1. **support**: how many independent sources report the value, counting only sources
+   whose observation is recent relative to the newest observation of that field
+   (within ``support_window``). A value seen by two vendors a year ago does not outvote
+   the one vendor that saw the job change last month: their observations predate the
+   newest one by more than the window, so they no longer confirm anything;
+2. **recency**: the most recent ``observed_at``;
+3. **reliability**: the provider's agreement rate learned over time (``Reliability``);
+4. the order the providers ran in.
+
+Employment is merged as a unit: the employer (``company_domain``, else ``company_name``)
+is decided first, then every other employment or company field only takes candidates
+from sources that agree with that employer (or did not name one). So a record never
+pairs the new employer with the old title, old work email or old firmographics.
+
+Sources are independent by provider: the knowledge base's imports (``kb:<file>``) count
+as the one source ``kb``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
+from cleanlist_server.domain.fields import COMPANY_FIELDS
 from cleanlist_server.domain.records import FieldValue, ProviderResult
+
+EMPLOYER_FIELDS = ("company_domain", "company_name")
+"""Fields that name the employer, in order of trust."""
+
+EMPLOYMENT_FIELDS = frozenset(
+    {"email", "email_status", "title", "seniority", "department", "job_start_date"}
+    | set(COMPANY_FIELDS)
+)
+"""Fields that belong to one employment and must agree with the chosen employer."""
+
+DEFAULT_SUPPORT_WINDOW = timedelta(days=120)
+
+
+def source_of(fv: FieldValue) -> str:
+    """The independent source behind a value (``kb:crm.csv`` -> ``kb``)."""
+    return fv.source.split(":", 1)[0]
+
+
+def value_key(value: object) -> object:
+    if isinstance(value, str):
+        return value.casefold()
+    if isinstance(value, list):
+        return tuple(sorted(str(v).casefold() for v in value))
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One provider's value for one field, with the facts the merge weighed."""
+
+    value: FieldValue
+    rank: int
+    """Position of the provider in this run (0 = first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FieldDecision:
+    """How one field was decided: the winner, its support, and who lost."""
+
+    winner: FieldValue
+    sources: tuple[str, ...]
+    """Independent sources that reported the winning value (within the window)."""
+    contenders: int
+    """Independent sources that reported any value for the field."""
+    rejected: tuple[FieldValue, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Merged:
-    winners: dict[str, FieldValue]
-    rejected: dict[str, list[FieldValue]]
+    decisions: dict[str, FieldDecision]
+
+    @property
+    def winners(self) -> dict[str, FieldValue]:
+        return {name: d.winner for name, d in self.decisions.items()}
+
+    @property
+    def rejected(self) -> dict[str, list[FieldValue]]:
+        return {name: list(d.rejected) for name, d in self.decisions.items() if d.rejected}
 
 
-def _key(value: object) -> object:
-    if isinstance(value, str):
-        return value.casefold()
-    if isinstance(value, list):
-        return tuple(value)
-    return value
+Reliability = Callable[[str], float]
+"""Provider name -> reliability in [0, 1] (higher wins ties)."""
 
 
-def merge(results: Sequence[ProviderResult]) -> Merged:
+def _neutral(_: str) -> float:
+    return 0.5
+
+
+def merge(
+    results: Sequence[ProviderResult],
+    *,
+    reliability: Reliability = _neutral,
+    support_window: timedelta = DEFAULT_SUPPORT_WINDOW,
+) -> Merged:
     matched = [r for r in results if r.matched]
-    if len(matched) == 1:  # nothing to arbitrate
-        only = matched[0].fields
-        return Merged({k: fv for k, fv in only.items() if fv.value is not None}, {})
-    candidates: dict[str, list[tuple[int, FieldValue]]] = {}
+    candidates: dict[str, list[Candidate]] = {}
     for rank, result in enumerate(matched):
         for name, fv in result.fields.items():
             if fv.value is not None:
-                candidates.setdefault(name, []).append((rank, fv))
-    winners: dict[str, FieldValue] = {}
-    rejected: dict[str, list[FieldValue]] = {}
+                candidates.setdefault(name, []).append(Candidate(fv, rank))
+    decisions: dict[str, FieldDecision] = {}
+    employer_rejects: set[str] = set()
+    employer = next((name for name in EMPLOYER_FIELDS if name in candidates), None)
+    if employer is not None:
+        decision = _decide(candidates[employer], reliability, support_window)
+        decisions[employer] = decision
+        winners = set(decision.sources)
+        employer_rejects = {source_of(fv) for fv in decision.rejected} - winners
     for name, cands in candidates.items():
-        support: dict[object, int] = {}
-        for _, fv in cands:
-            support[_key(fv.value)] = support.get(_key(fv.value), 0) + 1
-        best = min(
-            cands,
-            key=lambda c: (-support[_key(c[1].value)], -c[1].observed_at.timestamp(), c[0]),
-        )[1]
-        agreeing = support[_key(best.value)]
-        if agreeing > 1:
-            boosted = min(0.99, 1 - (1 - best.confidence) / agreeing)
-            best = FieldValue(best.value, best.source, best.observed_at, round(boosted, 4))
-        winners[name] = best
-        losers = [fv for _, fv in cands if _key(fv.value) != _key(best.value)]
-        if losers:
-            rejected[name] = losers
-    return Merged(winners=winners, rejected=rejected)
+        if name in decisions:
+            continue
+        if name in EMPLOYMENT_FIELDS and employer_rejects:
+            # Sources that named another employer cannot tell us about this one.
+            kept = [c for c in cands if source_of(c.value) not in employer_rejects]
+            if not kept:
+                continue
+            decision = _decide(kept, reliability, support_window)
+            dropped = tuple(c.value for c in cands if source_of(c.value) in employer_rejects)
+            decisions[name] = FieldDecision(
+                decision.winner,
+                decision.sources,
+                decision.contenders,
+                decision.rejected + dropped,
+            )
+        else:
+            decisions[name] = _decide(cands, reliability, support_window)
+    return Merged(decisions)
+
+
+def _decide(cands: list[Candidate], reliability: Reliability, window: timedelta) -> FieldDecision:
+    if len(cands) == 1:
+        only = cands[0].value
+        return FieldDecision(only, (source_of(only),), 1, ())
+    newest = max(c.value.observed_at for c in cands)
+    horizon = newest - window
+    groups: dict[object, list[Candidate]] = {}
+    for cand in cands:
+        groups.setdefault(value_key(cand.value.value), []).append(cand)
+
+    def rank(key: object) -> tuple[float, ...]:
+        group = groups[key]
+        recent = {source_of(c.value) for c in group if c.value.observed_at >= horizon}
+        latest = max(c.value.observed_at for c in group)
+        best_rel = max(reliability(source_of(c.value)) for c in group)
+        first = min(c.rank for c in group)
+        return (-len(recent), -latest.timestamp(), -best_rel, first)
+
+    best_key = min(groups, key=rank)
+    group = groups[best_key]
+    # The representative: the most recent observation of the winning value.
+    winner = max(group, key=lambda c: (c.value.observed_at, -c.rank)).value
+    sources = tuple(
+        dict.fromkeys(source_of(c.value) for c in group if c.value.observed_at >= horizon)
+    ) or (source_of(winner),)
+    contenders = len({source_of(c.value) for c in cands})
+    rejected = tuple(c.value for key, g in groups.items() if key != best_key for c in g)
+    return FieldDecision(winner, sources, contenders, rejected)
+
+
+def provenance(merged: Merged, confidences: Mapping[str, float]) -> dict[str, Any]:
+    """The ``provenance`` object of ``?expand=provenance``: per field, the winner and the rest."""
+    out: dict[str, Any] = {}
+    for name, decision in sorted(merged.decisions.items()):
+        w = decision.winner
+        out[name] = {
+            "value": w.value,
+            "source": w.source,
+            "observed_at": _iso(w),
+            "confidence": confidences.get(name, w.confidence),
+            "confirmed_by": list(decision.sources),
+            "rejected": [
+                {
+                    "value": fv.value,
+                    "source": fv.source,
+                    "observed_at": _iso(fv),
+                    "confidence": fv.confidence,
+                }
+                for fv in decision.rejected
+            ],
+        }
+    return out
+
+
+def _iso(fv: FieldValue) -> str:
+    return fv.observed_at.isoformat(timespec="seconds").replace("+00:00", "Z")

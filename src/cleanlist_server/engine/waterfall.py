@@ -1,67 +1,359 @@
-"""Run providers in order, merge what they found, and say how sure we are.
+"""The waterfall: plan, call, merge, judge.
 
-The knowledge base is the first provider; later providers only run for fields still
-missing. A provider that fails never fails the request: it is listed in ``skipped``.
+For one query:
+
+1. Candidates: the request's ``providers`` (in that order), else every enabled provider
+   in configured order. The knowledge base, when present, always goes first.
+2. Calls go through the ``ProviderRunner`` (deadline, retries, breaker, limits). Each
+   call sees what earlier calls found (``Query.known``), so a LinkedIn URL found by one
+   provider lets the next look up a phone, and the phone provider reads the number.
+   A provider is called only when it accepts the query, can add a field still missing,
+   and fits the remaining ``max_provider_cost``. Sequential mode calls one at a time in
+   strategy order; parallel mode calls every eligible provider at once, in waves, as
+   new identifiers appear.
+3. Early stop: as soon as the wanted fields are filled and the record's confidence
+   reaches ``stop_confidence``, no further provider is called.
+4. Merge (``engine/merge.py``), then calibrated confidences (``engine/calibration.py``).
+   ``required`` fields missing, or a record confidence under ``min_confidence``, make
+   the answer not-found (and free).
+5. Learning: fields each provider delivered, and agreement with the merged answer.
+
+A provider that fails never fails the request: it is listed in ``skipped`` with why.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, Literal
 
+from cleanlist_server.domain.fields import CONTACT_FIELDS, PERSON_FIELDS
 from cleanlist_server.domain.records import Enrichment, FieldValue, ProviderResult, Query
-from cleanlist_server.engine.merge import merge
-from cleanlist_server.providers.base import Provider, ProviderError
+from cleanlist_server.engine.calibration import (
+    CORE_FIELDS,
+    Calibrator,
+    field_score,
+    record_score,
+)
+from cleanlist_server.engine.merge import Merged, merge, provenance, source_of, value_key
+from cleanlist_server.engine.runner import Attempt, CallPolicy, ProviderRunner
+from cleanlist_server.engine.stats import Learning
+from cleanlist_server.engine.strategy import Outlook, pick_adaptive
+from cleanlist_server.providers.base import Provider
 
 log = logging.getLogger("cleanlist.waterfall")
 
-# Fields whose confidences make up the record's confidence: identity and employment.
-CORE_FIELDS = ("email", "first_name", "last_name", "title", "company_name", "company_domain")
+Strategy = Literal["static", "adaptive"]
+
+DEFAULT_WANTED: frozenset[str] = frozenset(
+    {
+        "email",
+        "full_name",
+        "title",
+        "seniority",
+        "department",
+        "linkedin_url",
+        "location",
+        "company_name",
+        "company_domain",
+        "company_industry",
+        "company_size",
+        "phone",
+    }
+)
+"""Fields whose presence ends the waterfall early when a request names none."""
+
+IDENTIFYING_FIELDS = frozenset(PERSON_FIELDS) - {
+    "email_status",
+    "email_free_provider",
+    "phone_type",
+}
+"""A result identifies the person when it carries one of these; checks alone do not."""
+
+DEFAULT_STOP_CONFIDENCE = 0.8
+"""The record confidence at which a filled record stops the waterfall."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How one request narrows the waterfall."""
+
+    required: frozenset[str] = frozenset()
+    min_confidence: float = 0.0
+    providers: tuple[str, ...] | None = None
+    max_provider_cost: float | None = None
+    wanted: frozenset[str] | None = DEFAULT_WANTED
+    """Early-stop target; None never stops early (the 'fixed order' baseline)."""
+    stop_confidence: float = DEFAULT_STOP_CONFIDENCE
+    parallel: bool | None = None
+    """None: the waterfall's default mode."""
+    skip_known: bool = True
+    """Skip providers that can only return fields already known (False: 'query all')."""
+
+
+@dataclass(slots=True)
+class CallRecord:
+    provider: str
+    outcome: str
+    """matched, miss, error:<code>, skipped:<reason>."""
+    latency_ms: float = 0.0
+    cost: float = 0.0
+
+
+@dataclass(slots=True)
+class Run:
+    """Everything one waterfall run did, for ``?expand=provenance`` and the benchmark."""
+
+    calls: list[CallRecord] = field(default_factory=list)
+    merged: Merged | None = None
+    confidences: dict[str, float] = field(default_factory=dict)
+    cost: float = 0.0
+    strategy: str = "static"
+
+    def provenance(self) -> dict[str, Any]:
+        fields = provenance(self.merged, self.confidences) if self.merged else {}
+        return {
+            "strategy": self.strategy,
+            "provider_cost": round(self.cost, 4),
+            "providers": [
+                {
+                    "name": c.provider,
+                    "outcome": c.outcome,
+                    "latency_ms": round(c.latency_ms, 1),
+                    "cost": c.cost,
+                }
+                for c in self.calls
+            ],
+            "fields": fields,
+        }
 
 
 class Waterfall:
-    def __init__(self, providers: Sequence[Provider]) -> None:
+    def __init__(
+        self,
+        providers: Sequence[Provider],
+        runner: ProviderRunner | None = None,
+        *,
+        strategy: Strategy = "static",
+        parallel: bool = False,
+        learning: Learning | None = None,
+        calibrator: Calibrator | None = None,
+    ) -> None:
         self.providers = list(providers)
+        self.by_name = {p.name: p for p in self.providers}
+        self.runner = runner or ProviderRunner(lambda _name: CallPolicy())
+        self.strategy: Strategy = strategy
+        self.parallel = parallel
+        self.learning = learning or Learning()
+        self.calibrator = calibrator or Calibrator()
 
-    async def run(self, query: Query, *, wanted: frozenset[str] | None = None) -> Enrichment:
+    # --- planning ------------------------------------------------------------------
+
+    def candidates(self, options: RunOptions) -> list[Provider]:
+        if options.providers is not None:
+            chosen = [self.by_name[name] for name in options.providers if name in self.by_name]
+        else:
+            chosen = list(self.providers)
+        kb = [p for p in chosen if p.name == "kb"]
+        return kb + [p for p in chosen if p.name != "kb"]
+
+    def outlook(self, provider: Provider) -> Outlook:
+        live = self.runner.stats(provider.name)
+        total = self.learning.total(provider.name, live)
+        answered = total.hits + total.misses
+        hit_rate = (total.hits + 2) / (answered + 4)
+        latency = total.mean_latency or 0.5
+
+        def fill(name: str) -> float:
+            return self.learning.fill_rate(provider.name, name, live.calls, live.hits)
+
+        return Outlook(hit_rate=hit_rate, latency=latency, fill=fill)
+
+    # --- running -------------------------------------------------------------------
+
+    async def run(
+        self, query: Query, options: RunOptions | None = None, *, trace: Run | None = None
+    ) -> Enrichment:
+        options = options or RunOptions()
+        run = trace if trace is not None else Run()
+        run.strategy = "explicit" if options.providers is not None else self.strategy
+        parallel = self.parallel if options.parallel is None else options.parallel
         results: list[ProviderResult] = []
-        skipped: list[str] = []
+        pending = self.candidates(options)
         queried = 0
-        for provider in self.providers:
-            if not provider.accepts(query):
-                continue
-            if wanted is not None and _filled(results, wanted):
+        skipped: list[str] = []
+        merged = merge([])
+        while pending:
+            known = {name: fv.value for name, fv in merged.winners.items()}
+            current = query.with_known(known) if known else query
+            if self._done(merged, options):
                 break
-            if _filled(results, provider.fields):
-                continue  # it could only tell us what we already know
-            queried += 1
-            try:
-                results.append(await provider.lookup(query))
-            except ProviderError as exc:
-                log.warning("provider %s failed: %s", provider.name, exc)
-                skipped.append(provider.name)
-        merged = merge(results)
-        matched = [r for r in results if r.matched]
+            eligible = [p for p in pending if self._eligible(p, current, known, options)]
+            if not eligible:
+                break
+            if parallel:
+                batch = eligible
+            else:
+                chosen = self._next(eligible, known, options)
+                if chosen is None:
+                    break
+                batch = [chosen]
+            batch = self._within_budget(batch, run, options, skipped, pending)
+            if not batch:
+                continue
+            for p in batch:
+                pending.remove(p)
+            attempts = await asyncio.gather(*(self.runner.call(p, current) for p in batch))
+            for provider, attempt in zip(batch, attempts, strict=True):
+                queried += self._record(provider, attempt, run, results, skipped)
+            merged = merge(results, reliability=self.learning.reliability)
+        return self._finish(merged, results, queried, skipped, options, run)
+
+    def _done(self, merged: Merged, options: RunOptions) -> bool:
+        if options.wanted is None or not merged.decisions:
+            return False
+        wanted = options.wanted | options.required
+        if not wanted <= merged.decisions.keys():
+            return False
+        _, record = self._confidences(merged)
+        return record >= max(options.stop_confidence, options.min_confidence)
+
+    def _eligible(
+        self, provider: Provider, query: Query, known: dict[str, Any], options: RunOptions
+    ) -> bool:
+        # Skip a provider that could only tell us what we already know.
+        redundant = options.skip_known and provider.fields <= known.keys()
+        return provider.accepts(query) and not redundant
+
+    def _next(
+        self, eligible: list[Provider], known: dict[str, Any], options: RunOptions
+    ) -> Provider | None:
+        if self.strategy != "adaptive" or options.providers is not None:
+            return eligible[0]
+        if eligible[0].name == "kb":
+            return eligible[0]  # the account's own data first, always
+        target = (options.wanted or frozenset(CONTACT_FIELDS)) | options.required
+        missing = frozenset(target - known.keys())
+        return pick_adaptive(eligible, missing or frozenset(CONTACT_FIELDS), self.outlook)
+
+    def _within_budget(
+        self,
+        batch: list[Provider],
+        run: Run,
+        options: RunOptions,
+        skipped: list[str],
+        pending: list[Provider],
+    ) -> list[Provider]:
+        if options.max_provider_cost is None:
+            return batch
+        kept: list[Provider] = []
+        planned = run.cost
+        for p in batch:
+            worst = p.cost_per_call + p.cost_per_hit
+            if planned + worst > options.max_provider_cost + 1e-9:
+                pending.remove(p)
+                skipped.append(p.name)
+                run.calls.append(CallRecord(p.name, "skipped:budget"))
+                continue
+            planned += worst
+            kept.append(p)
+        return kept
+
+    def _record(
+        self,
+        provider: Provider,
+        attempt: Attempt,
+        run: Run,
+        results: list[ProviderResult],
+        skipped: list[str],
+    ) -> int:
+        latency = attempt.elapsed * 1000
+        if attempt.error == "circuit_open":
+            skipped.append(provider.name)
+            run.calls.append(CallRecord(provider.name, "skipped:circuit_open"))
+            return 0
+        cost = provider.cost_per_call
+        if attempt.error is not None:
+            log.warning("provider %s failed: %s", provider.name, attempt.error)
+            skipped.append(provider.name)
+            run.calls.append(CallRecord(provider.name, f"error:{attempt.error}", latency, cost))
+            run.cost += cost
+            return 1
+        result = attempt.result
+        assert result is not None
+        if result.matched:
+            cost += provider.cost_per_hit
+            results.append(result)
+            self.learning.record_fields(provider.name, list(result.fields))
+        outcome = "matched" if result.matched else "miss"
+        run.calls.append(CallRecord(provider.name, outcome, latency, cost))
+        run.cost += cost
+        return 1
+
+    def _confidences(self, merged: Merged) -> tuple[dict[str, float], float]:
+        out: dict[str, float] = {}
+        for name, d in merged.decisions.items():
+            raw = field_score(
+                d.winner.confidence,
+                len(d.sources),
+                d.contenders,
+                self.learning.reliability(source_of(d.winner)),
+            )
+            out[name] = self.calibrator.field_confidence(raw)
+        core = [out[name] for name in CORE_FIELDS if name in out]
+        return out, self.calibrator.record_confidence(record_score(core))
+
+    def _finish(
+        self,
+        merged: Merged,
+        results: list[ProviderResult],
+        queried: int,
+        skipped: list[str],
+        options: RunOptions,
+        run: Run,
+    ) -> Enrichment:
+        confidences, record = self._confidences(merged)
+        run.merged, run.confidences = merged, confidences
+        self._learn_agreement(merged, results)
+        fields = {
+            name: FieldValue(fv.value, fv.source, fv.observed_at, confidences[name])
+            for name, fv in merged.winners.items()
+        }
+        matched = any(r.fields.keys() & IDENTIFYING_FIELDS for r in results)
+        if options.required and not options.required <= fields.keys():
+            matched = False
+        if record < options.min_confidence:
+            matched = False
         return Enrichment(
-            matched=bool(matched),
-            fields=merged.winners,
+            matched=matched,
+            fields=fields if matched else {},
             providers_queried=queried,
-            providers_matched=len(matched),
-            confidence=record_confidence(merged.winners),
-            enriched_at=_latest(merged.winners),
+            providers_matched=len(results),
+            confidence=record if matched else 0.0,
+            enriched_at=_latest(fields) if matched else None,
             skipped=skipped,
         )
 
-
-def _filled(results: list[ProviderResult], wanted: frozenset[str]) -> bool:
-    have = {name for r in results if r.matched for name in r.fields}
-    return wanted <= have
-
-
-def record_confidence(fields: dict[str, FieldValue]) -> float:
-    values = [fv.confidence for name in CORE_FIELDS if (fv := fields.get(name)) is not None]
-    return round(sum(values) / len(values), 2) if values else 0.0
+    def _learn_agreement(self, merged: Merged, results: list[ProviderResult]) -> None:
+        if len(results) < 2:
+            return
+        tally: dict[str, Counter[str]] = {}
+        for name, d in merged.decisions.items():
+            if d.contenders < 2:
+                continue
+            winner = value_key(d.winner.value)
+            for result in results:
+                fv = result.fields.get(name)
+                if fv is None or fv.value is None:
+                    continue
+                verdict = "agree" if value_key(fv.value) == winner else "disagree"
+                tally.setdefault(result.provider, Counter())[verdict] += 1
+        for provider, counts in tally.items():
+            self.learning.record_agreement(provider, counts["agree"], counts["disagree"])
 
 
 def _latest(fields: dict[str, FieldValue]) -> datetime | None:

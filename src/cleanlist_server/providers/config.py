@@ -26,6 +26,7 @@ from typing import Any, Literal, cast
 __all__ = [
     "BUILT_IN",
     "COMMERCIAL",
+    "DEFAULT_COSTS",
     "DEFAULT_ORDER",
     "DEFAULT_STRATEGY",
     "DEFAULT_URLS",
@@ -79,6 +80,27 @@ DEFAULT_URLS: dict[str, str] = {
     "contactout": "https://api.contactout.com",
     "snov": "https://api.snov.io",
     "leadmagic": "https://api.leadmagic.io",
+    "gravatar": "https://api.gravatar.com",
+    "website": "https://{domain}/",
+}
+
+#: Default cost of each commercial provider per call and per hit, in US cents, from its
+#: public pricing (credits per lookup times the price of a credit on an entry plan; see
+#: docs/providers-config.md). Override with ``cost_per_call`` / ``cost_per_hit``.
+DEFAULT_COSTS: dict[str, tuple[float, float]] = {
+    "apollo": (0.0, 2.0),
+    "pdl": (0.0, 28.0),
+    "hunter": (0.0, 4.9),
+    "zerobounce": (0.8, 0.0),
+    "neverbounce": (0.8, 0.0),
+    "prospeo": (0.0, 3.9),
+    "findymail": (0.0, 4.9),
+    "dropcontact": (0.0, 9.0),
+    "lusha": (0.0, 15.0),
+    "rocketreach": (0.0, 18.0),
+    "contactout": (0.0, 12.0),
+    "snov": (0.0, 3.9),
+    "leadmagic": (0.0, 2.5),
 }
 
 #: Waterfall used when neither the file nor the environment names one: the built-ins
@@ -90,6 +112,7 @@ STRATEGIES: tuple[Strategy, ...] = ("static", "adaptive")
 CONFIG_ENV = "CLEANLIST_CONFIG"
 PROVIDERS_ENV = "CLEANLIST_PROVIDERS"
 STRATEGY_ENV = "CLEANLIST_STRATEGY"
+PARALLEL_ENV = "CLEANLIST_PARALLEL"
 DEFAULT_CONFIG_FILE = "cleanlist.toml"
 _PROVIDER_ENV_PREFIX = "CLEANLIST_PROVIDER_"
 
@@ -132,6 +155,8 @@ class WaterfallConfig:
     order: tuple[str, ...]
     strategy: Strategy
     providers: dict[str, ProviderSettings]
+    parallel: bool = False
+    """Call eligible providers concurrently (lower latency, more spend)."""
 
 
 # --- value parsing -------------------------------------------------------------------
@@ -286,6 +311,7 @@ class _Draft:
     def __init__(self) -> None:
         self.order: tuple[str, ...] = DEFAULT_ORDER
         self.strategy: Strategy = DEFAULT_STRATEGY
+        self.parallel = False
         self.values: dict[str, dict[str, Any]] = {name: {} for name in KNOWN_PROVIDERS}
 
 
@@ -298,7 +324,7 @@ def _apply_file(draft: _Draft, data: dict[str, Any], path: Path) -> None:
     if not isinstance(waterfall, dict):
         raise ProviderConfigError(f"{prefix}'waterfall' must be a table")
     for key in waterfall:
-        if key not in ("order", "strategy"):
+        if key not in ("order", "strategy", "parallel"):
             raise ProviderConfigError(f"{prefix}unknown key 'waterfall.{key}'")
     if "order" in waterfall:
         order = waterfall["order"]
@@ -307,6 +333,8 @@ def _apply_file(draft: _Draft, data: dict[str, Any], path: Path) -> None:
         draft.order = _parse_names(order, f"{prefix}waterfall.order")
     if "strategy" in waterfall:
         draft.strategy = _parse_strategy(waterfall["strategy"], f"{prefix}waterfall.strategy")
+    if "parallel" in waterfall:
+        draft.parallel = _parse_bool(waterfall["parallel"], f"{prefix}waterfall.parallel")
     providers = data.get("providers", {})
     if not isinstance(providers, dict):
         raise ProviderConfigError(f"{prefix}'providers' must be a table")
@@ -348,6 +376,9 @@ def _apply_env(draft: _Draft, env: Mapping[str, str]) -> None:
     strategy = env.get(STRATEGY_ENV, "").strip()
     if strategy:
         draft.strategy = _parse_strategy(strategy, STRATEGY_ENV)
+    parallel = env.get(PARALLEL_ENV, "").strip()
+    if parallel:
+        draft.parallel = _parse_bool(parallel, PARALLEL_ENV)
     for var in sorted(env):
         if not var.startswith(_PROVIDER_ENV_PREFIX):
             continue
@@ -392,8 +423,13 @@ def load_provider_config(
         enabled = bool(values.pop("enabled", name in draft.order))
         if values.get("url") is None:
             values["url"] = DEFAULT_URLS.get(name)
+        call, hit = DEFAULT_COSTS.get(name, (0.0, 0.0))
+        values.setdefault("cost_per_call", call)
+        values.setdefault("cost_per_hit", hit)
         providers[name] = ProviderSettings(name=name, enabled=enabled, **values)
 
     order = [name for name in draft.order if providers[name].enabled]
     order += [name for name in KNOWN_PROVIDERS if providers[name].enabled and name not in order]
-    return WaterfallConfig(order=tuple(order), strategy=draft.strategy, providers=providers)
+    return WaterfallConfig(
+        order=tuple(order), strategy=draft.strategy, providers=providers, parallel=draft.parallel
+    )

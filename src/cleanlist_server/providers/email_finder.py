@@ -43,19 +43,21 @@ class EmailFinderProvider:
         self.clock = clock
 
     def accepts(self, query: Query) -> bool:
-        has_company = bool(query.company_domain or query.company_key)
-        return not query.email and bool(query.first_name and query.last_name and has_company)
+        has_company = bool(query.value("company_domain") or query.company_key)
+        named = query.value("first_name") and query.value("last_name")
+        return not query.value("email") and bool(named and has_company)
 
     async def lookup(self, query: Query) -> ProviderResult:
-        assert query.first_name and query.last_name
+        first, last = query.value("first_name"), query.value("last_name")
+        assert first and last
         async with self.db.read() as conn:
-            domain = query.company_domain
+            domain = query.value("company_domain")
             if domain is None and query.company_key:
                 domain = await domain_for_company(conn, query.account_id, query.company_key)
             if domain is None:
                 return ProviderResult.miss(self.name)
             known = learn(await named_addresses(conn, query.account_id, domain))
-        tries = candidates(query.first_name, query.last_name, domain, known)
+        tries = candidates(first, last, domain, known)
         found = await self._search(tries)
         if found is None:
             return ProviderResult.miss(self.name)
@@ -92,11 +94,20 @@ class EmailFinderProvider:
         fields = {
             "email": value(check["email"]),
             "email_status": value(check["email_status"]),
-            "first_name": value(query.first_name, 0.8),
-            "last_name": value(query.last_name, 0.8),
-            "full_name": value(query.full_name, 0.8),
-            "company_domain": value(domain, 0.8),
         }
-        if query.company_name:
-            fields["company_name"] = value(query.company_name, 0.7)
+        # Echo the request's own identifiers (never values other providers found: that
+        # would count as a second, independent confirmation of them).
+        for name, echoed, conf in (
+            ("first_name", query.first_name, 0.8),
+            ("last_name", query.last_name, 0.8),
+            ("full_name", query.full_name, 0.8),
+            (
+                "company_domain",
+                query.company_domain or (domain if query.company_key else None),
+                0.8,
+            ),
+            ("company_name", query.company_name, 0.7),
+        ):
+            if echoed:
+                fields[name] = value(echoed, conf)
         return ProviderResult(provider=self.name, matched=True, fields=fields)

@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, insert, select
 from cleanlist_server.billing import ledger, pricing
 from cleanlist_server.domain.fields import CONTACT_FIELDS, PHONE_DETAIL_FIELDS
 from cleanlist_server.domain.records import Enrichment, FieldValue, Query
-from cleanlist_server.engine.waterfall import Waterfall
+from cleanlist_server.engine.waterfall import Run, RunOptions, Waterfall
 from cleanlist_server.errors import InsufficientCredits, InvalidRequest, NotFound, ValidationFailed
 from cleanlist_server.normalize import domains, linkedin, names
 from cleanlist_server.normalize.companies import clean_company_name, company_name_key
@@ -153,14 +153,48 @@ class ContactEnricher:
     ) -> dict[str, Any]:
         query = build_query(caller.account_id, body)
         require_person_identity(query, body)
+        options = self.run_options(body)
         now = self.clock()
         if caller.live and not self._may_spend(caller, now):
             raise InsufficientCredits(
                 "The account has no credits left this month.", code="insufficient_credits"
             )
-        outcome = await self.waterfall.run(query)
+        trace = Run()
+        outcome = await self.waterfall.run(query, options, trace=trace)
+        _echo_identifiers(outcome, query, now)
         new_check = await self._verify_email(outcome)
-        return await self._finish(caller, query, outcome, now, request_key, new_check)
+        return await self._finish(caller, query, outcome, now, request_key, new_check, trace)
+
+    def run_options(self, body: Mapping[str, Any]) -> RunOptions:
+        """The request's narrowing of the waterfall; a bad value is a 422 naming it."""
+        required = frozenset(body.get("required") or ())
+        unknown = sorted(required - set(CONTACT_FIELDS))
+        if unknown:
+            raise ValidationFailed(
+                f"required names unknown fields: {', '.join(unknown)} "
+                "(use the contact field names).",
+                param="required",
+            )
+        names = body.get("providers")
+        if names is not None:
+            if not names:
+                raise ValidationFailed("providers must name at least one.", param="providers")
+            enabled = {p.name for p in self.waterfall.providers}
+            bad = [n for n in names if n not in enabled]
+            if bad:
+                raise ValidationFailed(
+                    f"providers names providers that are not enabled here: {', '.join(bad)} "
+                    f"(enabled: {', '.join(sorted(enabled))}).",
+                    param="providers",
+                )
+            if len(set(names)) != len(names):
+                raise ValidationFailed("providers names a provider twice.", param="providers")
+        return RunOptions(
+            required=required,
+            min_confidence=float(body.get("min_confidence") or 0.0),
+            providers=tuple(names) if names is not None else None,
+            max_provider_cost=body.get("max_provider_cost"),
+        )
 
     async def _verify_email(self, outcome: Enrichment) -> Any:
         """Every returned email carries the verdict of a live (or recent) check.
@@ -196,6 +230,7 @@ class ContactEnricher:
         now: datetime,
         key: str | None,
         new_check: Any = None,
+        trace: Run | None = None,
     ) -> dict[str, Any]:
         contact = render_contact(outcome, include_phone=query.include_phone)
         cost = pricing.contact_cost(contact) if caller.live else 0
@@ -213,6 +248,8 @@ class ContactEnricher:
                 "providers_skipped": outcome.skipped,
             },
         }
+        if trace is not None:
+            response["provenance"] = trace.provenance()
         try:
             async with self.db.write() as conn:
                 if cost:
@@ -267,6 +304,16 @@ class ContactEnricher:
         if found is None:
             raise NotFound(f"No enrichment {enrichment_id!r} in this account.", param="id")
         return dict(found)
+
+
+def _echo_identifiers(outcome: Enrichment, query: Query, now: datetime) -> None:
+    """A matched record carries the identifiers the caller gave, when no provider did."""
+    if not outcome.matched:
+        return
+    for name in ("email", "linkedin_url"):
+        given = getattr(query, name)
+        if given is not None and name not in outcome.fields:
+            outcome.fields[name] = FieldValue(given, "request", now, 1.0)
 
 
 def render_contact(outcome: Enrichment, *, include_phone: bool) -> dict[str, Any] | None:

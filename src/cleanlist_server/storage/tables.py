@@ -17,6 +17,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -189,4 +190,23 @@ email_checks = Table(
     Column("status", String(20), nullable=False),
     Column("result", Json, nullable=False),
     Column("verified_at", UTCDateTime(), nullable=False),
+)
+
+# What the waterfall learned about each provider, summed over every process and restart:
+# calls and outcomes (for hit rates and `cleanlist providers`), latency, fields delivered
+# (for the adaptive strategy) and agreement with the merged answer (for reliability).
+provider_stats = Table(
+    "provider_stats",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("calls", Integer, nullable=False),
+    Column("hits", Integer, nullable=False),
+    Column("misses", Integer, nullable=False),
+    Column("errors", Json, nullable=False),
+    Column("latency_total", Float, nullable=False),
+    Column("field_hits", Json, nullable=False),
+    Column("agreements", Integer, nullable=False),
+    Column("disagreements", Integer, nullable=False),
+    Column("breaker", String(12), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
 )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from cleanlist_server.domain.records import FieldValue, ProviderResult
-from cleanlist_server.engine.merge import merge
+from cleanlist_server.engine.merge import merge, provenance
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -26,7 +26,8 @@ def test_more_sources_beat_recency() -> None:
     )
     winner = merged.winners["company_name"]
     assert winner.value == "old co"  # of the two agreeing values, the more recent
-    assert winner.confidence > 0.8  # two sources agree
+    assert merged.decisions["company_name"].sources == ("a", "c")  # two sources agree
+    assert merged.decisions["company_name"].contenders == 3
     assert [fv.value for fv in merged.rejected["company_name"]] == ["New Co"]
 
 
@@ -51,3 +52,73 @@ def test_none_values_are_not_candidates() -> None:
     merged = merge([result("a", phone=(None, 1)), result("b", phone=("+14155550142", 0))])
     assert merged.winners["phone"].value == "+14155550142"
     assert "phone" not in merged.rejected
+
+
+def test_old_confirmations_do_not_outvote_a_newer_observation() -> None:
+    # Two vendors saw the old employer long ago; one saw the job change recently.
+    merged = merge(
+        [
+            result("a", company_domain=("old.test", 0), title=("AE", 0)),
+            result("b", company_domain=("old.test", 10), title=("AE", 10)),
+            result("c", company_domain=("new.test", 400), title=("Sales Director", 400)),
+        ]
+    )
+    assert merged.winners["company_domain"].value == "new.test"
+    assert merged.winners["title"].value == "Sales Director"
+
+
+def test_employment_fields_follow_the_chosen_employer() -> None:
+    # "b" names another employer: its title must not pair with "a"+"c"'s employer,
+    # even though it is the most recent title seen.
+    merged = merge(
+        [
+            result("a", company_domain=("acme.test", 5)),
+            result("b", company_domain=("other.test", 6), title=("CFO", 50)),
+            result("c", company_domain=("acme.test", 7), title=("CTO", 7)),
+        ]
+    )
+    assert merged.winners["company_domain"].value == "acme.test"
+    assert merged.winners["title"].value == "CTO"
+    assert [fv.value for fv in merged.rejected["title"]] == ["CFO"]
+
+
+def test_person_fields_ignore_employer_disagreement() -> None:
+    merged = merge(
+        [
+            result("a", company_domain=("acme.test", 5), city=("Berlin", 5)),
+            result("b", company_domain=("other.test", 6), city=("Paris", 60)),
+        ]
+    )
+    assert merged.winners["city"].value == "Paris"  # not an employment field
+
+
+def test_reliability_breaks_ties_of_support_and_recency() -> None:
+    rel = {"a": 0.2, "b": 0.9}
+    merged = merge(
+        [result("a", title=("CTO", 1)), result("b", title=("CEO", 1))],
+        reliability=lambda name: rel[name],
+    )
+    assert merged.winners["title"].value == "CEO"
+
+
+def test_kb_imports_count_as_one_source() -> None:
+    values = [
+        ProviderResult("kb", True, {"title": FieldValue("CTO", "kb:crm.csv", T0, 0.9)}),
+        ProviderResult("kb", True, {"title": FieldValue("CTO", "kb:hubspot.csv", T0, 0.9)}),
+        ProviderResult("x", True, {"title": FieldValue("CEO", "x", T0, 0.9)}),
+    ]
+    decision = merge(values).decisions["title"]
+    assert decision.sources == ("kb",)
+    assert decision.contenders == 2
+
+
+def test_provenance_lists_winner_and_rejected() -> None:
+    merged = merge([result("a", title=("CTO", 1)), result("b", title=("CEO", 5))])
+    out = provenance(merged, {"title": 0.7})
+    assert out["title"]["value"] == "CEO"
+    assert out["title"]["source"] == "b"
+    assert out["title"]["confidence"] == 0.7
+    assert out["title"]["observed_at"] == "2026-01-06T00:00:00Z"
+    assert out["title"]["rejected"] == [
+        {"value": "CTO", "source": "a", "observed_at": "2026-01-02T00:00:00Z", "confidence": 0.8}
+    ]

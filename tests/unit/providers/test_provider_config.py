@@ -10,6 +10,7 @@ import pytest
 from cleanlist_server.providers.config import (
     BUILT_IN,
     COMMERCIAL,
+    DEFAULT_COSTS,
     DEFAULT_ORDER,
     DEFAULT_URLS,
     KNOWN_PROVIDERS,
@@ -69,7 +70,8 @@ def test_known_providers_order_and_partition() -> None:
     )
     assert set(KNOWN_PROVIDERS) == BUILT_IN | COMMERCIAL
     assert not BUILT_IN & COMMERCIAL
-    assert set(DEFAULT_URLS) == COMMERCIAL
+    assert set(DEFAULT_URLS) == COMMERCIAL | {"gravatar", "website"}
+    assert set(DEFAULT_COSTS) == COMMERCIAL
     assert all(url.startswith("https://") for url in DEFAULT_URLS.values())
     assert DEFAULT_URLS["dropcontact"] == "https://api.dropcontact.com"
 
@@ -427,3 +429,18 @@ def test_config_is_frozen(tmp_path: Path) -> None:
         config.order = ()  # type: ignore[misc]
     with pytest.raises(AttributeError):
         config.providers["kb"].timeout = 1.0  # type: ignore[misc]
+
+
+def test_parallel_from_file_and_environment(tmp_path: Path) -> None:
+    assert load(tmp_path).parallel is False
+    assert load(tmp_path, "[waterfall]\nparallel = true\n").parallel is True
+    assert load(tmp_path, "[waterfall]\nparallel = true\n", CLEANLIST_PARALLEL="false").parallel is False
+    with pytest.raises(ProviderConfigError, match="CLEANLIST_PARALLEL"):
+        load(tmp_path, CLEANLIST_PARALLEL="maybe")
+
+
+def test_documented_costs_apply_unless_overridden(tmp_path: Path) -> None:
+    config = load(tmp_path, CLEANLIST_PROVIDER_PDL_COST_PER_HIT="10")
+    assert config.providers["pdl"].cost_per_hit == 10
+    assert config.providers["apollo"].cost_per_hit == DEFAULT_COSTS["apollo"][1]
+    assert config.providers["kb"].cost_per_call == 0

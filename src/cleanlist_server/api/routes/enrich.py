@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.responses import Response
 
 from cleanlist_server.api.auth import authenticate
@@ -18,8 +18,25 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
+Expand = Annotated[
+    str | None,
+    Query(
+        description="`provenance` adds per-field sources, confidences and rejected "
+        "candidates, and the providers called.",
+        pattern="^provenance$",
+    ),
+]
+
+
 def json(body: object, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status_code=status, media_type="application/json")
+
+
+def shaped(result: dict[str, Any], expand: str | None) -> dict[str, Any]:
+    """The seed's shape, plus ``provenance`` only when asked for."""
+    if expand == "provenance":
+        return result
+    return {k: v for k, v in result.items() if k != "provenance"}
 
 
 @router.post(
@@ -33,12 +50,13 @@ async def enrich_contact(
     request: Request,
     caller: Annotated[Caller, Depends(authenticate)],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    expand: Expand = None,
 ) -> Response:
     service = request.app.state.container.contacts
     result = await service.enrich(
         caller, body.model_dump(exclude_unset=True), request_key=idempotency_key
     )
-    return json(result)
+    return json(shaped(result, expand))
 
 
 @router.get(
@@ -48,6 +66,10 @@ async def enrich_contact(
     summary="Fetch a past enrichment of this account",
 )
 async def get_enrichment(
-    enrichment_id: str, request: Request, caller: Annotated[Caller, Depends(authenticate)]
+    enrichment_id: str,
+    request: Request,
+    caller: Annotated[Caller, Depends(authenticate)],
+    expand: Expand = None,
 ) -> Response:
-    return json(await request.app.state.container.contacts.get(caller, enrichment_id))
+    found = await request.app.state.container.contacts.get(caller, enrichment_id)
+    return json(shaped(found, expand))

@@ -1,0 +1,62 @@
+"""Which provider to call next (pure).
+
+- ``static``: the configured order (or the request's ``providers`` order).
+- ``adaptive``: the provider with the lowest expected cost per missing field, from what
+  the engine has observed: its hit and per-field fill rates, its cost per call and per
+  hit, and its mean latency (``LATENCY_COST`` money units per second, so that among free
+  providers the fast ones go first). A provider whose expected gain is below
+  ``MIN_GAIN`` fields is not worth a call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from cleanlist_server.providers.base import Provider
+
+LATENCY_COST = 0.002
+"""Money units one second of waiting is worth when ranking providers."""
+MIN_GAIN = 0.02
+"""Expected new fields below which a provider is not called (adaptive only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """What the engine expects from one provider right now."""
+
+    hit_rate: float
+    latency: float
+    fill: Callable[[str], float]
+    """P(the provider returns this field on a call)."""
+
+
+def expected_cost(provider: Provider, outlook: Outlook) -> float:
+    return (
+        provider.cost_per_call
+        + outlook.hit_rate * provider.cost_per_hit
+        + LATENCY_COST * outlook.latency
+    )
+
+
+def expected_gain(provider: Provider, missing: frozenset[str], outlook: Outlook) -> float:
+    return sum(outlook.fill(name) for name in missing & provider.fields)
+
+
+def pick_adaptive(
+    candidates: Sequence[Provider],
+    missing: frozenset[str],
+    outlook: Callable[[Provider], Outlook],
+) -> Provider | None:
+    """The candidate with the lowest expected cost per expected missing field."""
+    best: tuple[float, int] | None = None
+    chosen: Provider | None = None
+    for index, provider in enumerate(candidates):
+        seen = outlook(provider)
+        gain = expected_gain(provider, missing, seen)
+        if gain < MIN_GAIN:
+            continue
+        key = (expected_cost(provider, seen) / gain, index)
+        if best is None or key < best:
+            best, chosen = key, provider
+    return chosen
