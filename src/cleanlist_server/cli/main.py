@@ -202,12 +202,15 @@ def providers(
         bool, typer.Option("--json", help="Print JSON instead of a table.")
     ] = False,
 ) -> None:
-    """List the configured providers: order, status (enabled, missing key, disabled), cost.
+    """List the configured providers: order, status, cost, observed hit rate and latency.
 
-    Reads cleanlist.toml (CLEANLIST_CONFIG) and CLEANLIST_PROVIDER_* variables; keys are
-    never printed. Observed hit rates, latencies and breaker states come with the
-    waterfall runner (issue #5).
+    Status is enabled, disabled, missing_key, or circuit_open (its breaker was open at
+    the server's last report). Reads cleanlist.toml (CLEANLIST_CONFIG) and
+    CLEANLIST_PROVIDER_* variables; keys are never printed. Observations (calls, hit
+    rate, mean latency, errors by kind, reliability) are what every server process using
+    this database recorded.
     """
+    from cleanlist_server.engine.stats import Totals
     from cleanlist_server.providers.config import ProviderConfigError, load_provider_config
 
     try:
@@ -215,36 +218,79 @@ def providers(
     except ProviderConfigError as exc:
         err.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(2) from None
+    observed = asyncio.run(_observed_stats())
     position = {name: i + 1 for i, name in enumerate(config.order)}
-    rows = [
-        {
-            "name": p.name,
-            "position": position.get(p.name),
-            "status": p.status,
-            "url": p.url,
-            "timeout": p.timeout,
-            "cost_per_call": p.cost_per_call,
-            "cost_per_hit": p.cost_per_hit,
-        }
-        for p in sorted(config.providers.values(), key=lambda p: position.get(p.name, 999))
-    ]
+    rows = []
+    for p in sorted(config.providers.values(), key=lambda p: position.get(p.name, 999)):
+        seen = observed.get(p.name, Totals())
+        status: str = p.status
+        if status == "enabled" and seen.breaker == "open":
+            status = "circuit_open"
+        rows.append(
+            {
+                "name": p.name,
+                "position": position.get(p.name),
+                "status": status,
+                "url": p.url,
+                "timeout": p.timeout,
+                "cost_per_call": p.cost_per_call,
+                "cost_per_hit": p.cost_per_hit,
+                **seen.as_dict(),
+            }
+        )
     if json_out:
-        doc = {"strategy": config.strategy, "order": list(config.order), "providers": rows}
+        doc = {
+            "strategy": config.strategy,
+            "parallel": config.parallel,
+            "order": list(config.order),
+            "providers": rows,
+        }
         sys.stdout.write(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode() + "\n")
         return
-    table = Table("#", "provider", "status", "url", "timeout", "cost/call", "cost/hit")
+    table = Table(
+        "#",
+        "provider",
+        "status",
+        "cost/call",
+        "cost/hit",
+        "calls",
+        "hit rate",
+        "latency",
+        "errors",
+        "url",
+    )
     for r in rows:
         table.add_row(
             str(r["position"] or "-"),
             str(r["name"]),
             str(r["status"]),
-            str(r["url"] or ""),
-            f"{r['timeout']:g}s",
             f"{r['cost_per_call']:g}",
             f"{r['cost_per_hit']:g}",
+            str(r["calls"]),
+            "-" if r["hit_rate"] is None else f"{r['hit_rate']:.0%}",
+            "-" if r["mean_latency_ms"] is None else f"{r['mean_latency_ms']:.0f} ms",
+            ", ".join(f"{k} {v}" for k, v in sorted(r["errors"].items())) or "-",
+            str(r["url"] or ""),
         )
-    out.print(f"strategy: {config.strategy}")
+    out.print(f"strategy: {config.strategy}" + (" (parallel)" if config.parallel else ""))
     out.print(table)
+
+
+async def _observed_stats() -> dict[str, Any]:
+    """Provider statistics stored by servers using this database ({} when there are none)."""
+    from cleanlist_server.engine.stats import row_totals
+    from cleanlist_server.storage.db import Database
+    from cleanlist_server.storage.tables import provider_stats
+
+    settings = Settings()
+    await migrate(settings.database_url)
+    db = Database(settings.database_url)
+    try:
+        async with db.read() as conn:
+            rows = (await conn.execute(provider_stats.select())).mappings().all()
+        return {row["name"]: row_totals(row) for row in rows}
+    finally:
+        await db.dispose()
 
 
 @app.command("migrate")

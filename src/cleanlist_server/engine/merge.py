@@ -41,6 +41,10 @@ EMPLOYMENT_FIELDS = frozenset(
 
 DEFAULT_SUPPORT_WINDOW = timedelta(days=120)
 
+UNION_FIELDS = frozenset({"company_tech_stack"})
+"""List fields where sources see different parts of one truth (a website shows its
+analytics, DNS its mail and SaaS tools): the answer is the union of what they saw."""
+
 
 def source_of(fv: FieldValue) -> str:
     """The independent source behind a value (``kb:crm.csv`` -> ``kb``)."""
@@ -125,7 +129,7 @@ def merge(
             kept = [c for c in cands if source_of(c.value) not in employer_rejects]
             if not kept:
                 continue
-            decision = _decide(kept, reliability, support_window)
+            decision = _decide(kept, reliability, support_window, name)
             dropped = tuple(c.value for c in cands if source_of(c.value) in employer_rejects)
             decisions[name] = FieldDecision(
                 decision.winner,
@@ -134,11 +138,27 @@ def merge(
                 decision.rejected + dropped,
             )
         else:
-            decisions[name] = _decide(cands, reliability, support_window)
+            decisions[name] = _decide(cands, reliability, support_window, name)
     return Merged(decisions)
 
 
-def _decide(cands: list[Candidate], reliability: Reliability, window: timedelta) -> FieldDecision:
+def _union(cands: list[Candidate]) -> FieldDecision:
+    items: dict[str, str] = {}
+    for cand in cands:
+        for item in cand.value.value:
+            items.setdefault(str(item).casefold(), str(item))
+    newest = max(cands, key=lambda c: (c.value.observed_at, -c.rank)).value
+    sources = tuple(dict.fromkeys(source_of(c.value) for c in cands))
+    best = max(c.value.confidence for c in cands)
+    winner = FieldValue(sorted(items.values()), newest.source, newest.observed_at, best)
+    return FieldDecision(winner, sources, len(sources), ())
+
+
+def _decide(
+    cands: list[Candidate], reliability: Reliability, window: timedelta, name: str = ""
+) -> FieldDecision:
+    if name in UNION_FIELDS and all(isinstance(c.value.value, list) for c in cands):
+        return _union(cands)
     if len(cands) == 1:
         only = cands[0].value
         return FieldDecision(only, (source_of(only),), 1, ())

@@ -161,7 +161,7 @@ class StatsStore:
     async def load(self) -> dict[str, Totals]:
         async with self.db.read() as conn:
             rows = (await conn.execute(select(provider_stats))).mappings().all()
-        history = {row["name"]: _row_totals(row) for row in rows}
+        history = {row["name"]: row_totals(row) for row in rows}
         self.learning.history = history
         return history
 
@@ -194,7 +194,7 @@ class StatsStore:
             if self.db.dialect != "sqlite":
                 query = query.with_for_update()
             rows = (await conn.execute(query)).mappings().all()
-            current = {row["name"]: _row_totals(row) for row in rows}
+            current = {row["name"]: row_totals(row) for row in rows}
             for name, delta in deltas.items():
                 total = current.get(name, Totals())
                 total.add(delta)
@@ -220,7 +220,7 @@ class StatsStore:
                 )
 
 
-def _row_totals(row: Any) -> Totals:
+def row_totals(row: Any) -> Totals:
     return Totals(
         calls=row["calls"],
         hits=row["hits"],

@@ -74,7 +74,7 @@ IDENTIFYING_FIELDS = frozenset(PERSON_FIELDS) - {
 }
 """A result identifies the person when it carries one of these; checks alone do not."""
 
-DEFAULT_STOP_CONFIDENCE = 0.8
+DEFAULT_STOP_CONFIDENCE = 0.5
 """The record confidence at which a filled record stops the waterfall."""
 
 

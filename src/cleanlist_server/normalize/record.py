@@ -7,6 +7,7 @@ dropped (and reported), never passed through; only a bad *identifier* rejects a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,6 +69,7 @@ def normalize_fields(raw: Mapping[str, Any], *, default_region: str | None = "US
     when it is one of the product's statuses.
     """
     values: dict[str, str] = {}
+    status = raw.get("email_status")
     for key, v in raw.items():
         if isinstance(v, list | tuple | set | frozenset):
             v = ",".join(str(item) for item in v)
@@ -75,7 +77,6 @@ def normalize_fields(raw: Mapping[str, Any], *, default_region: str | None = "US
         if text is not None:
             values[key] = text
     out = _normalize(values, default_region, strict=False)
-    status = values.get("email_status")
     if status in EMAIL_STATUSES and "email" in out.person:
         out.person["email_status"] = status
     return out
@@ -165,9 +166,33 @@ def _social(values: Mapping[str, str], out: Normalized) -> None:
                 target[key] = url
             else:
                 out.dropped.append(f"{key}: not a recognised URL {values[key]!r}")
-    for key in ("photo_url", "job_start_date"):
-        if key in values:
-            out.person[key] = values[key]
+    if "photo_url" in values:
+        out.person["photo_url"] = values["photo_url"]
+    if "job_start_date" in values:
+        month = job_month(values["job_start_date"])
+        if month:
+            out.person["job_start_date"] = month
+        else:
+            out.dropped.append(f"job_start_date: not a date {values['job_start_date']!r}")
+
+
+_MONTH = re.compile(r"^(\d{4})(?:[-/.](\d{1,2}))?(?:[-/.]\d{1,2})?(?:[T ].*)?$")
+
+
+def job_month(raw: str) -> str | None:
+    """A job start as ``YYYY-MM`` (month precision, what vendors know); a bare year is
+    ``YYYY``. Accepts ISO dates and date-times, ``YYYY-MM``, ``YYYY/MM`` and ``YYYY``."""
+    match = _MONTH.match(raw.strip())
+    if match is None:
+        return None
+    year, month = int(match.group(1)), match.group(2)
+    if not 1900 <= year <= 2100:
+        return None
+    if month is None:
+        return f"{year:04d}"
+    if not 1 <= int(month) <= 12:
+        return None
+    return f"{year:04d}-{int(month):02d}"
 
 
 def _location(values: Mapping[str, str], out: Normalized) -> None:

@@ -85,6 +85,9 @@ class HttpProvider:
     requires_key: ClassVar[bool] = True
     not_found: ClassVar[frozenset[int]] = frozenset({404})
     """HTTP statuses that mean "no match" for this provider."""
+    employer_from_email: ClassVar[bool] = True
+    """Whether a work email it returns also claims the employer's domain (False for
+    verifiers, which only echo the address they checked)."""
 
     def __init__(
         self,
@@ -203,6 +206,7 @@ class HttpProvider:
         *,
         observed_at: datetime | None = None,
         confidence: float,
+        employer_from_email: bool | None = None,
     ) -> ProviderResult:
         """Normalize canonical-named raw values into a matched ``ProviderResult``.
 
@@ -211,6 +215,12 @@ class HttpProvider:
         field is a miss.
         """
         normalized = normalize_fields(raw)
+        derive = self.employer_from_email if employer_from_email is None else employer_from_email
+        if not derive and not raw.keys() & {"company_domain", "company_website"}:
+            # A domain derived from the email is not this provider's claim about the
+            # employer (a verifier only echoes the address it checked).
+            normalized.company.pop("company_domain", None)
+            normalized.company.pop("company_website", None)
         seen = observed_at or self.clock()
         conf = round(min(1.0, max(0.0, confidence)), 4)
         fields = {

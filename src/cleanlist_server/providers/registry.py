@@ -88,11 +88,7 @@ def build_provider(settings: ProviderSettings, services: BuiltInServices) -> Pro
     if name == "dns":
         from cleanlist_server.providers.dns_intel import DnsProvider
 
-        return DnsProvider(
-            nameservers=s.verifier_config.dns_nameservers,
-            timeout=s.verifier_config.dns_timeout,
-            clock=s.clock,
-        )
+        return DnsProvider(s.verifier_config, s.egress, clock=s.clock)
     module = importlib.import_module(f"cleanlist_server.providers.vendors.{name}")
     adapter: Any = module.ADAPTER
     provider: Provider = adapter(settings, http_client(settings, s.egress), clock=s.clock)

@@ -122,3 +122,23 @@ def test_provenance_lists_winner_and_rejected() -> None:
     assert out["title"]["rejected"] == [
         {"value": "CTO", "source": "a", "observed_at": "2026-01-02T00:00:00Z", "confidence": 0.8}
     ]
+
+
+def test_tech_stacks_are_the_union_of_what_sources_saw() -> None:
+    merged = merge(
+        [
+            ProviderResult(
+                "website",
+                True,
+                {"company_tech_stack": FieldValue(["HubSpot", "React"], "website", T0, 0.7)},
+            ),
+            ProviderResult(
+                "dns",
+                True,
+                {"company_tech_stack": FieldValue(["Google Workspace", "hubspot"], "dns", T0, 0.9)},
+            ),
+        ]
+    )
+    decision = merged.decisions["company_tech_stack"]
+    assert decision.winner.value == ["Google Workspace", "HubSpot", "React"]
+    assert decision.sources == ("website", "dns") and not decision.rejected

@@ -1,0 +1,167 @@
+"""The waterfall over fake providers: order, chaining, early stop, budget, options, faults."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from cleanlist_server.domain.records import FieldValue, ProviderResult, Query
+from cleanlist_server.engine.runner import CallPolicy, ProviderRunner, ProviderTimeout
+from cleanlist_server.engine.stats import Learning
+from cleanlist_server.engine.waterfall import Run, RunOptions, Waterfall
+
+T = datetime(2026, 10, 1, tzinfo=UTC)
+PERSON = {
+    "email": "ann@acme.test",
+    "full_name": "Ann Lee",
+    "first_name": "Ann",
+    "last_name": "Lee",
+    "title": "VP of Sales",
+    "company_name": "Acme",
+    "company_domain": "acme.test",
+}
+
+
+@dataclass
+class Fake:
+    name: str
+    answer: dict[str, Any] | None = None
+    needs: str = "email"
+    cost_per_call: float = 0.0
+    cost_per_hit: float = 0.0
+    confidence: float = 0.9
+    fail: Exception | None = None
+    delay: float = 0.0
+    requires_key: bool = False
+    fields: frozenset[str] = frozenset()
+    seen: list[Query] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.fields:
+            self.fields = frozenset(self.answer or {"email": 1})
+
+    def accepts(self, query: Query) -> bool:
+        return query.value(self.needs) is not None
+
+    async def lookup(self, query: Query) -> ProviderResult:
+        self.seen.append(query)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.fail is not None:
+            raise self.fail
+        if self.answer is None:
+            return ProviderResult.miss(self.name)
+        values = {k: FieldValue(v, self.name, T, self.confidence) for k, v in self.answer.items()}
+        return ProviderResult(self.name, True, values)
+
+
+def waterfall(*providers: Fake, **kw: Any) -> Waterfall:
+    runner = ProviderRunner(lambda _n: CallPolicy(timeout=1.0, retries=0))
+    return Waterfall(list(providers), runner, **kw)
+
+
+Q = Query(account_id=1, email="ann@acme.test")
+ALL = RunOptions(wanted=None)
+
+
+async def test_stops_early_once_wanted_fields_are_filled_and_sure() -> None:
+    a = Fake("a", dict(PERSON))
+    b = Fake("b", {"phone": "+14155550100"})
+    out = await waterfall(a, b).run(Q, RunOptions(wanted=frozenset(PERSON)))
+    assert out.matched and out.providers_queried == 1 and not b.seen
+
+
+async def test_no_early_stop_queries_every_useful_provider() -> None:
+    a = Fake("a", dict(PERSON))
+    b = Fake("b", {"phone": "+14155550100"})
+    out = await waterfall(a, b).run(Q, ALL)
+    assert out.providers_queried == 2 and out.fields["phone"].value == "+14155550100"
+
+
+async def test_later_providers_see_what_earlier_ones_found() -> None:
+    a = Fake("a", {"linkedin_url": "https://www.linkedin.com/in/ann", **PERSON})
+    b = Fake("b", {"mobile": "+14155550101"}, needs="linkedin_url")
+    out = await waterfall(b, a).run(Q, ALL)  # b is first but can only run after a
+    assert [q.value("linkedin_url") for q in b.seen] == ["https://www.linkedin.com/in/ann"]
+    assert out.fields["mobile"].value == "+14155550101"
+
+
+async def test_a_failing_provider_is_skipped_never_fatal() -> None:
+    a = Fake("a", fail=ProviderTimeout("slow"))
+    b = Fake("b", dict(PERSON))
+    trace = Run()
+    out = await waterfall(a, b).run(Q, ALL, trace=trace)
+    assert out.matched and out.skipped == ["a"] and out.providers_queried == 2
+    assert [c.outcome for c in trace.calls] == ["error:timeout", "matched"]
+
+
+async def test_budget_stops_spending() -> None:
+    cheap = Fake("cheap", {"title": "VP of Sales", **PERSON}, cost_per_hit=2)
+    dear = Fake("dear", {"phone": "+14155550100"}, cost_per_hit=30)
+    trace = Run()
+    out = await waterfall(cheap, dear).run(
+        Q, RunOptions(wanted=None, max_provider_cost=10), trace=trace
+    )
+    assert not dear.seen and out.skipped == ["dear"]
+    assert trace.cost == 2 and trace.calls[-1].outcome == "skipped:budget"
+
+
+async def test_required_fields_missing_make_it_not_found() -> None:
+    a = Fake("a", dict(PERSON))
+    out = await waterfall(a).run(Q, RunOptions(required=frozenset({"phone"})))
+    assert not out.matched and out.fields == {} and out.confidence == 0
+
+
+async def test_min_confidence_makes_weak_answers_not_found() -> None:
+    weak = Fake("weak", dict(PERSON), confidence=0.3)
+    out = await waterfall(weak).run(Q, RunOptions(min_confidence=0.9))
+    assert not out.matched
+    sure = await waterfall(Fake("s", dict(PERSON), confidence=0.99)).run(
+        Q, RunOptions(min_confidence=0.5)
+    )
+    assert sure.matched and sure.confidence >= 0.5
+
+
+async def test_explicit_providers_order_for_one_call() -> None:
+    a = Fake("a", dict(PERSON))
+    b = Fake("b", {"title": "CEO", **{k: v for k, v in PERSON.items() if k != "title"}})
+    out = await waterfall(a, b).run(Q, RunOptions(providers=("b",)))
+    assert not a.seen and out.fields["title"].value == "CEO"
+
+
+async def test_parallel_mode_calls_at_once() -> None:
+    slow = [Fake(f"p{i}", {f"x{i}": 1, **PERSON}, delay=0.2) for i in range(4)]
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    out = await waterfall(*slow, parallel=True).run(Q, ALL)
+    elapsed = loop.time() - started
+    assert out.providers_queried == 4
+    assert elapsed < 0.6  # four 0.2 s calls overlapped (sequential would take 0.8 s)
+
+
+async def test_checks_alone_are_not_a_match() -> None:
+    check = Fake("check", {"email_status": "valid"})
+    out = await waterfall(check).run(Q, ALL)
+    assert not out.matched and out.providers_matched == 1
+
+
+async def test_agreement_is_learned_as_reliability() -> None:
+    learning = Learning()
+    good1 = Fake("g1", dict(PERSON))
+    good2 = Fake("g2", dict(PERSON))
+    bad = Fake("bad", {**PERSON, "title": "Intern"})
+    wf = waterfall(good1, good2, bad, learning=learning)
+    for _ in range(3):
+        await wf.run(Q, RunOptions(wanted=None, skip_known=False))
+    assert learning.reliability("g1") > 0.9 > learning.reliability("bad")
+
+
+async def test_adaptive_prefers_cheap_providers_that_fill_missing_fields() -> None:
+    learning = Learning()
+    dear = Fake("dear", dict(PERSON), cost_per_hit=50)
+    cheap = Fake("cheap", dict(PERSON), cost_per_hit=1)
+    wf = waterfall(dear, cheap, strategy="adaptive", learning=learning)
+    out = await wf.run(Q, RunOptions(wanted=frozenset(PERSON)))
+    assert out.matched and cheap.seen and not dear.seen

@@ -1,0 +1,247 @@
+"""Lusha: the adapter against recorded documented answers and against the market wire."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from cleanlist_server.domain.records import Query
+from cleanlist_server.engine.runner import (
+    ProviderAuthError,
+    ProviderBadResponse,
+    ProviderQuotaExceeded,
+    ProviderRateLimited,
+)
+from cleanlist_server.providers.base import ProviderError, ProviderUnavailable
+from cleanlist_server.providers.http import HttpProvider
+from cleanlist_server.providers.vendors.lusha import ADAPTER
+from cleanlist_server.sandbox.market.vendors.lusha import WIRE
+from cleanlist_server.sandbox.market.wire import ErrorKind, MarketRequest
+from tests.provider_kit import (
+    NOW,
+    TEST_KEY,
+    FakeView,
+    load_fixture,
+    paired,
+    replay,
+    sample_company,
+    sample_person,
+    settings_for,
+    values,
+)
+
+BY_EMAIL = Query(account_id=1, email="dustin@lusha.com")
+SECRET = "sk-lusha-SECRET-999"
+
+
+def fixture(case: str) -> dict[str, Any]:
+    return load_fixture("lusha", case)
+
+
+def full_view() -> FakeView:
+    return FakeView(people=[sample_person()], companies=[sample_company()])
+
+
+# --- recorded answers ------------------------------------------------------------------
+
+
+async def test_documented_example_maps_to_canonical_fields() -> None:
+    adapter, _ = replay(ADAPTER, fixture("match"))
+    result = await adapter.lookup(BY_EMAIL)
+    got = values(result)
+    assert result.matched
+    assert got["email"] == "dustin@lusha.com"
+    assert got["full_name"] == "Dustin Moskovitz"
+    assert (got["title"], got["seniority"], got["department"]) == ("CEO", "c_level", "Executive")
+    assert got["linkedin_url"] == "https://linkedin.com/in/dustin"
+    assert got["twitter_url"] == "https://x.com/dustin"
+    assert got["job_start_date"] == "2020-01"
+    assert (got["city"], got["state"], got["country_code"]) == ("Boston", "Massachusetts", "US")
+    assert got["company_name"] == "Lusha"
+    assert got["company_domain"] == "lusha.com"
+    assert got["company_size"] == "201-500"
+    assert got["company_revenue"] == "$25M-$50M"
+    assert got["company_linkedin_url"] == "https://linkedin.com/company/lusha"
+    assert got["company_hq_city"] == "Boston"
+    assert "phone" not in got and "mobile" not in got  # +1-555-123-4567 is not a real number
+    first = next(iter(result.fields.values()))
+    assert first.observed_at == datetime(2024, 1, 15, tzinfo=UTC)  # updateDate
+    assert first.confidence == 0.97  # emailConfidence "A+"
+
+
+async def test_bulk_style_keys_are_read_too() -> None:
+    adapter, _ = replay(ADAPTER, fixture("match_bulk_keys"))
+    result = await adapter.lookup(BY_EMAIL)
+    got = values(result)
+    assert got["email"] == "john.doe@amazon.com"
+    assert got["personal_email"] == "johndoe@gmail.com"
+    assert got["title"] == "Engineering Manager" and got["seniority"] == "manager"
+    assert next(iter(result.fields.values())).observed_at == datetime(2025, 11, 17, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("query", "params"),
+    [
+        (BY_EMAIL, {"email": "dustin@lusha.com"}),
+        (
+            Query(account_id=1).with_known({"linkedin_url": "https://www.linkedin.com/in/dustin"}),
+            {"linkedinUrl": "https://www.linkedin.com/in/dustin"},
+        ),
+        (
+            Query(account_id=1, full_name="Dustin Moskovitz", company_domain="lusha.com"),
+            {"firstName": "Dustin", "lastName": "Moskovitz", "companyDomain": "lusha.com"},
+        ),
+        (
+            Query(account_id=1, first_name="Dustin", last_name="Moskovitz", company_name="Lusha"),
+            {"firstName": "Dustin", "lastName": "Moskovitz", "companyName": "Lusha"},
+        ),
+    ],
+)
+async def test_request_sends_one_documented_identifier_set_and_the_key_header(
+    query: Query, params: dict[str, str]
+) -> None:
+    adapter, calls = replay(ADAPTER, fixture("not_found"))
+    await adapter.lookup(query)
+    (request,) = calls
+    assert dict(request.url.params) == params
+    assert request.headers["api_key"] == TEST_KEY
+    assert TEST_KEY not in str(request.url)
+
+
+@pytest.mark.parametrize("case", ["not_found", "not_found_404", "gdpr"])
+async def test_documented_not_found_answers_are_misses(case: str) -> None:
+    adapter, _ = replay(ADAPTER, fixture(case))
+    result = await adapter.lookup(BY_EMAIL)
+    assert not result.matched and result.fields == {}
+
+
+@pytest.mark.parametrize(
+    ("case", "error"),
+    [
+        ("bad_key", ProviderAuthError),
+        ("inactive", ProviderAuthError),
+        ("out_of_credits", ProviderQuotaExceeded),
+        ("rate_limited", ProviderRateLimited),
+        ("contact_error", ProviderBadResponse),
+    ],
+)
+async def test_errors_are_typed_and_never_show_the_key(
+    case: str, error: type[ProviderError]
+) -> None:
+    adapter, _ = replay(ADAPTER, fixture(case), key=SECRET)
+    with pytest.raises(error) as caught:
+        await adapter.lookup(BY_EMAIL)
+    assert SECRET not in str(caught.value) and SECRET not in repr(caught.value)
+
+
+async def test_rate_limit_uses_the_ratelimit_reset_header() -> None:
+    adapter, _ = replay(ADAPTER, fixture("rate_limited"))
+    with pytest.raises(ProviderRateLimited) as caught:
+        await adapter.lookup(BY_EMAIL)
+    assert caught.value.retry_after == 30.0
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("text/html", "<html><body>502 Bad Gateway</body></html>"),
+        ("application/json", ""),
+        ("application/json", '{"contact": {"data": '),
+        ("text/plain", '{"contact": {"error": null, "data": {"firstName": "A"}}}'),
+    ],
+)
+async def test_unusable_bodies_are_bad_responses(content_type: str, body: str) -> None:
+    answer = {"response": {"status": 200, "headers": {"content-type": content_type}, "body": body}}
+    adapter, _ = replay(ADAPTER, answer)
+    with pytest.raises(ProviderBadResponse):
+        await adapter.lookup(BY_EMAIL)
+
+
+def test_accepts_an_email_a_linkedin_url_or_a_full_name_with_a_company() -> None:
+    adapter, _ = replay(ADAPTER, fixture("not_found"))
+    assert adapter.accepts(BY_EMAIL)
+    assert adapter.accepts(Query(account_id=1, linkedin_url="https://linkedin.com/in/x"))
+    assert adapter.accepts(Query(account_id=1, full_name="Jo Do", company_name="Acme"))
+    assert not adapter.accepts(Query(account_id=1, first_name="Jo", company_name="Acme"))
+    assert not adapter.accepts(Query(account_id=1, first_name="Jo", last_name="Do"))
+
+
+# --- through the market wire -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        Query(account_id=1, email="jane.doe@acme-widgets.test"),
+        Query(account_id=1, linkedin_url="https://www.linkedin.com/in/jane-doe-42"),
+        Query(account_id=1, first_name="Jane", last_name="Doe", company_domain="acme-widgets.test"),
+    ],
+)
+async def test_round_trip_recovers_what_lusha_carries(query: Query) -> None:
+    adapter, _ = paired(ADAPTER, WIRE, full_view())
+    result = await adapter.lookup(query)
+    got = values(result)
+    assert got["email"] == "jane.doe@acme-widgets.test"
+    assert (got["first_name"], got["last_name"], got["title"]) == ("Jane", "Doe", "VP of Sales")
+    assert (got["seniority"], got["department"]) == ("vp", "Sales")
+    assert got["linkedin_url"] == "https://linkedin.com/in/jane-doe-42"
+    assert got["twitter_url"] == "https://x.com/janedoe"
+    assert (got["phone"], got["phone_type"]) == ("+14155550142", "direct_dial")
+    assert got["mobile"] == "+14155550143"
+    assert (got["city"], got["state"], got["country_code"]) == ("San Francisco", "California", "US")
+    assert got["company_name"] == "Acme Widgets"
+    assert got["company_domain"] == "acme-widgets.test"
+    assert got["company_size"] == "201-500"
+    assert got["company_linkedin_url"] == "https://linkedin.com/company/acme-widgets"
+    assert (got["company_hq_city"], got["company_hq_country"]) == ("San Francisco", "United States")
+    first = next(iter(result.fields.values()))
+    assert first.observed_at == sample_person().observed_at
+    assert first.confidence == 0.93  # score 0.92 renders as grade "A"
+
+
+async def test_round_trip_unknown_person_is_a_miss() -> None:
+    adapter, _ = paired(ADAPTER, WIRE, FakeView())
+    assert not (await adapter.lookup(BY_EMAIL)).matched
+
+
+def _wire_failing(kind: ErrorKind) -> HttpProvider:
+    def handler(request: httpx.Request) -> httpx.Response:
+        answer = WIRE.error(kind, MarketRequest(request.method, request.url.path, {}, {}))
+        headers = {"content-type": "application/json", **answer.headers}
+        return httpx.Response(answer.status, headers=headers, content=json.dumps(answer.json))
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    return ADAPTER(settings_for("lusha"), client, clock=lambda: NOW)
+
+
+@pytest.mark.parametrize(
+    ("kind", "error"),
+    [
+        ("auth", ProviderAuthError),
+        ("quota", ProviderQuotaExceeded),
+        ("rate_limited", ProviderRateLimited),
+        ("server", ProviderUnavailable),
+    ],
+)
+async def test_wire_errors_reach_the_adapter_typed(
+    kind: ErrorKind, error: type[ProviderError]
+) -> None:
+    with pytest.raises(error) as caught:
+        await _wire_failing(kind).lookup(BY_EMAIL)
+    if isinstance(caught.value, ProviderRateLimited):
+        assert caught.value.retry_after == 1.0
+
+
+def test_wire_reads_the_key_and_answers_in_its_style() -> None:
+    assert WIRE.key_of(MarketRequest("GET", "/v2/person", {}, {"api_key": "k1"})) == "k1"
+    missing = WIRE.handle(MarketRequest("GET", "/v3/nope", {}, {}), full_view())
+    assert missing.status == 404 and missing.json["statusCode"] == 404
+    bare = WIRE.handle(MarketRequest("GET", "/v2/person", {"firstName": "Jane"}, {}), full_view())
+    assert bare.status == 400 and bare.json["statusCode"] == 400
+    unknown = WIRE.handle(MarketRequest("GET", "/v2/person", {"email": "x@y.z"}, {}), FakeView())
+    assert unknown.json["contact"]["error"]["name"] == "EMPTY_DATA"
+    assert unknown.json["contact"]["isCreditCharged"] is False

@@ -1,0 +1,286 @@
+"""People Data Labs: the adapter against recorded answers, and against the market's PDL wire."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+import pytest
+
+from cleanlist_server.domain.fields import CONTACT_FIELDS
+from cleanlist_server.domain.records import Query
+from cleanlist_server.engine.runner import (
+    ProviderAuthError,
+    ProviderBadResponse,
+    ProviderQuotaExceeded,
+    ProviderRateLimited,
+)
+from cleanlist_server.providers.base import ProviderUnavailable
+from cleanlist_server.providers.vendors.pdl import ADAPTER
+from cleanlist_server.sandbox.market.vendors.pdl import WIRE
+from cleanlist_server.sandbox.market.wire import (
+    ErrorKind,
+    MarketRequest,
+    MarketResponse,
+    VendorView,
+)
+from tests.provider_kit import (
+    TEST_KEY,
+    FakeView,
+    all_cases,
+    load_fixture,
+    paired,
+    replay,
+    sample_company,
+    sample_person,
+    values,
+)
+
+BY_EMAIL = Query(account_id=1, email="kimberly_patton@hall-rios-and-miller.com")
+JANE = sample_person().fields
+BY_NAME = Query(
+    account_id=1, first_name="Jane", last_name="Doe", company_domain=JANE["company_domain"]
+)
+
+CASES: dict[str, bool | type[Exception]] = {
+    "match": True,
+    "not_found": False,
+    "bad_key": ProviderAuthError,
+    "out_of_credits": ProviderQuotaExceeded,
+    "rate_limited": ProviderRateLimited,
+    "bad_request": ProviderBadResponse,
+}
+BAD_BODIES = {
+    "html": ("text/html", "<html><body>Bad gateway</body></html>"),
+    "empty": ("application/json", ""),
+    "malformed": ("application/json", '{"status": 200, "data": {'),
+    "wrong_type": ("text/plain", '{"status": 200}'),
+}
+
+
+def test_every_fixture_is_replayed() -> None:
+    assert set(all_cases("pdl")) == set(CASES)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+async def test_replay(case: str) -> None:
+    adapter, calls = replay(ADAPTER, load_fixture("pdl", case))
+    outcome = CASES[case]
+    if isinstance(outcome, bool):
+        assert (await adapter.lookup(BY_EMAIL)).matched is outcome
+    else:
+        with pytest.raises(outcome) as caught:
+            await adapter.lookup(BY_EMAIL)
+        assert TEST_KEY not in str(caught.value)
+    assert calls[0].headers["x-api-key"] == TEST_KEY
+    assert TEST_KEY not in str(calls[0].url)
+
+
+async def test_match_maps_the_documented_record() -> None:
+    adapter, calls = replay(ADAPTER, load_fixture("pdl", "match"))
+    result = await adapter.lookup(BY_EMAIL)
+    got = values(result)
+    assert got["email"] == "kimberly_patton@hall-rios-and-miller.com"
+    assert got["personal_email"] == "kimberly_patton@example.com"
+    assert (got["first_name"], got["last_name"]) == ("Kimberly", "Patton")
+    assert (got["title"], got["seniority"], got["department"]) == (
+        "Tax Adviser",
+        "individual_contributor",
+        "Finance",
+    )
+    assert (got["mobile"], got["phone"], got["phone_type"]) == (
+        "+15814854381",
+        "+15814854381",
+        "mobile",
+    )
+    assert got["linkedin_url"] == "https://linkedin.com/in/kimberly_patton"
+    assert got["twitter_url"] == "https://x.com/kimberly_patton"
+    assert (got["city"], got["state"], got["country"]) == (
+        "San Francisco",
+        "California",
+        "United States",
+    )
+    assert got["job_start_date"] == "2020-03"
+    assert (got["company_domain"], got["company_size"]) == ("hall-rios-and-miller.com", "1001-5000")
+    assert (got["company_founded_year"], got["company_industry"]) == (1990, "Telecommunications")
+    assert got["company_linkedin_url"] == "https://linkedin.com/company/hall-rios-and-miller"
+    assert (got["company_hq_city"], got["company_hq_country"]) == ("San Francisco", "United States")
+    assert set(got) <= ADAPTER.fields <= set(CONTACT_FIELDS)
+    email = result.fields["email"]
+    assert email.confidence == 1.0  # likelihood 10 of 10
+    assert email.observed_at == datetime(2024, 6, 1, tzinfo=UTC)  # job_last_verified
+    sent = calls[0]
+    assert sent.method == "GET"
+    assert dict(sent.url.params) == {"email": BY_EMAIL.email, "titlecase": "true"}
+
+
+async def test_name_and_company_are_sent_as_documented() -> None:
+    adapter, calls = replay(ADAPTER, load_fixture("pdl", "not_found"))
+    assert not (await adapter.lookup(BY_NAME)).matched
+    params = calls[0].url.params
+    assert (params["first_name"], params["last_name"], params["company"]) == (
+        "Jane",
+        "Doe",
+        "acme-widgets.test",
+    )
+    await adapter.lookup(Query(account_id=1, full_name="Jane Doe", company_name="Acme Widgets"))
+    params = calls[1].url.params
+    assert (params["name"], params["company"]) == ("Jane Doe", "Acme Widgets")
+
+
+async def test_rate_limit_carries_retry_after() -> None:
+    adapter, _ = replay(ADAPTER, load_fixture("pdl", "rate_limited"))
+    with pytest.raises(ProviderRateLimited) as caught:
+        await adapter.lookup(BY_EMAIL)
+    assert caught.value.retry_after == 60
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_BODIES))
+async def test_unreadable_bodies_are_bad_responses(kind: str) -> None:
+    content_type, body = BAD_BODIES[kind]
+    answer = {"status": 200, "headers": {"content-type": content_type}, "body": body}
+    adapter, _ = replay(ADAPTER, {"response": answer})
+    with pytest.raises(ProviderBadResponse) as caught:
+        await adapter.lookup(BY_EMAIL)
+    assert TEST_KEY not in str(caught.value)
+
+
+def test_accepts_documented_lookup_inputs() -> None:
+    adapter, _ = replay(ADAPTER, load_fixture("pdl", "not_found"))
+    linkedin = Query(account_id=1, linkedin_url=JANE["linkedin_url"])
+    known = Query(account_id=1).with_known({"linkedin_url": JANE["linkedin_url"]})
+    assert all(adapter.accepts(q) for q in (BY_EMAIL, BY_NAME, linkedin, known))
+    assert not adapter.accepts(Query(account_id=1, company_domain="acme-widgets.test"))
+
+
+# --- through the market wire ------------------------------------------------------
+
+
+def _view() -> FakeView:
+    return FakeView(people=[sample_person()], companies=[sample_company()])
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        BY_NAME,
+        Query(account_id=1, email=JANE["email"]),
+        Query(account_id=1, linkedin_url=JANE["linkedin_url"]),
+    ],
+)
+async def test_round_trip_recovers_what_pdl_carries(query: Query) -> None:
+    adapter, seen = paired(ADAPTER, WIRE, _view())
+    result = await adapter.lookup(query)
+    got = values(result)
+    assert got["email"] == JANE["email"]
+    assert (got["first_name"], got["last_name"], got["title"]) == ("Jane", "Doe", "VP of Sales")
+    assert (got["seniority"], got["department"]) == ("vp", "Sales")
+    assert (got["phone"], got["phone_type"], got["mobile"]) == (
+        "+14155550142",
+        "direct_dial",
+        "+14155550143",
+    )
+    assert got["linkedin_url"] == "https://linkedin.com/in/jane-doe-42"
+    assert got["twitter_url"] == "https://x.com/janedoe"
+    assert (got["city"], got["state"], got["country"]) == (
+        "San Francisco",
+        "California",
+        "United States",
+    )
+    assert (got["company_name"], got["company_domain"]) == ("Acme Widgets", "acme-widgets.test")
+    assert (got["company_size"], got["company_industry"], got["company_founded_year"]) == (
+        "201-500",
+        "Software",
+        2012,
+    )
+    assert got["company_linkedin_url"] == "https://linkedin.com/company/acme-widgets"
+    assert (got["company_hq_city"], got["company_hq_country"]) == ("San Francisco", "United States")
+    title = result.fields["title"]
+    assert title.confidence == 0.9  # score 0.92 -> likelihood 9
+    assert title.observed_at == datetime(2026, 9, 14, tzinfo=UTC)
+    assert seen[0].path == "/v5/person/enrich"
+
+
+async def test_round_trip_empty_view_is_a_miss() -> None:
+    adapter, _ = paired(ADAPTER, WIRE, FakeView())
+    result = await adapter.lookup(BY_NAME)
+    assert not result.matched and result.fields == {}
+
+
+@dataclass
+class Failing:
+    """The PDL wire answering every request with one of its errors."""
+
+    kind: ErrorKind
+    name: str = "pdl"
+
+    def key_of(self, request: MarketRequest) -> str | None:
+        return WIRE.key_of(request)
+
+    def error(self, kind: ErrorKind, request: MarketRequest) -> MarketResponse:
+        return WIRE.error(kind, request)
+
+    def handle(self, request: MarketRequest, view: VendorView) -> MarketResponse:
+        return WIRE.error(self.kind, request)
+
+
+@pytest.mark.parametrize(
+    ("kind", "error"),
+    [
+        ("auth", ProviderAuthError),
+        ("quota", ProviderQuotaExceeded),
+        ("rate_limited", ProviderRateLimited),
+        ("server", ProviderUnavailable),
+    ],
+)
+async def test_wire_errors_reach_the_adapter_typed(kind: ErrorKind, error: type[Exception]) -> None:
+    adapter, _ = paired(ADAPTER, Failing(kind), FakeView())
+    with pytest.raises(error) as caught:
+        await adapter.lookup(BY_NAME)
+    assert TEST_KEY not in str(caught.value)
+    if kind == "rate_limited":
+        assert isinstance(caught.value, ProviderRateLimited) and caught.value.retry_after == 60
+
+
+async def test_a_wrong_key_is_refused() -> None:
+    adapter, _ = paired(ADAPTER, WIRE, _view())
+    adapter.settings = replace(adapter.settings, key="wrong-key")
+    with pytest.raises(ProviderAuthError):
+        await adapter.lookup(BY_NAME)
+
+
+def _request(method: str, path: str, **query: str) -> MarketRequest:
+    return MarketRequest(method=method, path=path, query=query, headers={"x-api-key": TEST_KEY})
+
+
+def test_wire_reads_the_key_from_the_header_or_the_query() -> None:
+    assert WIRE.key_of(_request("GET", "/v5/person/enrich")) == TEST_KEY
+    assert WIRE.key_of(MarketRequest("GET", "/v5/person/enrich", {"api_key": "k"}, {})) == "k"
+
+
+def test_wire_statuses_follow_the_docs() -> None:
+    unknown = WIRE.handle(_request("GET", "/v5/person/search"), _view())
+    assert unknown.status == 404 and unknown.json["error"]["type"] == "not_found"
+    assert (
+        WIRE.handle(_request("DELETE", "/v5/person/enrich", email=JANE["email"]), _view()).status
+        == 405
+    )
+    assert WIRE.handle(_request("GET", "/v5/person/enrich"), _view()).status == 400
+    picky = _request("GET", "/v5/person/enrich", email=JANE["email"], min_likelihood="10")
+    assert WIRE.handle(picky, _view()).status == 404  # likelihood 9 < 10
+
+
+def test_wire_lower_cases_unless_titlecase() -> None:
+    plain = WIRE.handle(_request("GET", "/v5/person/enrich", email=JANE["email"]), _view())
+    assert (plain.json["status"], plain.json["likelihood"]) == (200, 9)
+    data = plain.json["data"]
+    assert (data["job_title"], data["job_company_name"]) == ("vp of sales", "acme widgets")
+    assert (data["linkedin_url"], data["job_title_levels"]) == (
+        "linkedin.com/in/jane-doe-42",
+        ["vp"],
+    )
+    assert data["job_last_verified"] == "2026-09-14"
+    titled = WIRE.handle(
+        _request("GET", "/v5/person/enrich", email=JANE["email"], titlecase="true"), _view()
+    )
+    assert titled.json["data"]["job_company_name"] == "Acme Widgets"
