@@ -47,6 +47,12 @@ def to_rr(record: Record) -> Any:
         assert isinstance(data, Soa)
         times = (data.serial, data.refresh, data.retry, data.expire, data.minimum)
         rdata = SOA(data.mname, data.rname, times)
+    elif rtype == "TXT":
+        assert isinstance(data, str)
+        # One TXT record may hold several character-strings of at most 255 octets each
+        # (RFC 1035 3.3.14); resolvers join them, as they do for long SPF records.
+        raw = data.encode()
+        rdata = TXT([raw[i : i + 255] for i in range(0, len(raw), 255)] or [b""])
     else:
         assert isinstance(data, str)
         rdata = _RDATA[rtype](data)

@@ -434,7 +434,10 @@ def test_config_is_frozen(tmp_path: Path) -> None:
 def test_parallel_from_file_and_environment(tmp_path: Path) -> None:
     assert load(tmp_path).parallel is False
     assert load(tmp_path, "[waterfall]\nparallel = true\n").parallel is True
-    assert load(tmp_path, "[waterfall]\nparallel = true\n", CLEANLIST_PARALLEL="false").parallel is False
+    assert (
+        load(tmp_path, "[waterfall]\nparallel = true\n", CLEANLIST_PARALLEL="false").parallel
+        is False
+    )
     with pytest.raises(ProviderConfigError, match="CLEANLIST_PARALLEL"):
         load(tmp_path, CLEANLIST_PARALLEL="maybe")
 
