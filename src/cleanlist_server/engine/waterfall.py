@@ -39,7 +39,14 @@ from cleanlist_server.engine.calibration import (
     field_score,
     record_score,
 )
-from cleanlist_server.engine.merge import Merged, merge, provenance, source_of, value_key
+from cleanlist_server.engine.merge import (
+    UNION_FIELDS,
+    Merged,
+    merge,
+    provenance,
+    source_of,
+    value_key,
+)
 from cleanlist_server.engine.runner import Attempt, CallPolicy, ProviderRunner
 from cleanlist_server.engine.stats import Learning
 from cleanlist_server.engine.strategy import Outlook, pick_adaptive
@@ -113,6 +120,8 @@ class Run:
     confidences: dict[str, float] = field(default_factory=dict)
     cost: float = 0.0
     strategy: str = "static"
+    results: list[ProviderResult] = field(default_factory=list)
+    """Every matched provider answer (for benchmarks that judge single providers)."""
 
     def provenance(self) -> dict[str, Any]:
         fields = provenance(self.merged, self.confidences) if self.merged else {}
@@ -225,8 +234,10 @@ class Waterfall:
     def _eligible(
         self, provider: Provider, query: Query, known: dict[str, Any], options: RunOptions
     ) -> bool:
-        # Skip a provider that could only tell us what we already know.
-        redundant = options.skip_known and provider.fields <= known.keys()
+        # Skip a provider that could only tell us what we already know (list fields such
+        # as the tech stack are never complete: every source can add to them).
+        redundant = options.skip_known and provider.fields - UNION_FIELDS <= known.keys()
+        redundant = redundant and not provider.fields & UNION_FIELDS
         return provider.accepts(query) and not redundant
 
     def _next(
@@ -317,12 +328,19 @@ class Waterfall:
         run: Run,
     ) -> Enrichment:
         confidences, record = self._confidences(merged)
-        run.merged, run.confidences = merged, confidences
+        run.merged, run.confidences, run.results = merged, confidences, results
         self._learn_agreement(merged, results)
         fields = {
             name: FieldValue(fv.value, fv.source, fv.observed_at, confidences[name])
             for name, fv in merged.winners.items()
         }
+        mobile = fields.get("mobile")
+        if "phone" not in fields and mobile is not None:
+            # No direct dial known: the mobile is the best number to call.
+            fields["phone"] = mobile
+            fields["phone_type"] = FieldValue(
+                "mobile", mobile.source, mobile.observed_at, mobile.confidence
+            )
         matched = any(r.fields.keys() & IDENTIFYING_FIELDS for r in results)
         if options.required and not options.required <= fields.keys():
             matched = False

@@ -221,6 +221,12 @@ class HttpProvider:
             # employer (a verifier only echoes the address it checked).
             normalized.company.pop("company_domain", None)
             normalized.company.pop("company_website", None)
+        person = normalized.person
+        if "phone" not in raw and "phone" in person and person.get("phone") == person.get("mobile"):
+            # Only a mobile was given: it is not a claim about the direct dial. The merged
+            # record falls back to the mobile itself when no provider knows a direct line.
+            person.pop("phone")
+            person.pop("phone_type", None)
         seen = observed_at or self.clock()
         conf = round(min(1.0, max(0.0, confidence)), 4)
         fields = {

@@ -197,7 +197,8 @@ async def test_round_trip_recovers_what_prospeo_carries() -> None:
     truth = normalize_fields(sample_person().fields)
     expected = {**truth.person, **truth.company}
     assert {k: got.get(k) for k in CARRIED} == {k: expected[k] for k in CARRIED}
-    assert got["mobile"] == "+14155550143" and got["phone_type"] == "mobile"
+    assert got["mobile"] == "+14155550143"
+    assert "phone" not in got and "phone_type" not in got  # a mobile alone is no direct dial
     assert got["email_status"] == "valid"  # score 0.92 renders as VERIFIED
     assert {fv.confidence for fv in result.fields.values()} == {VERIFIED_CONFIDENCE}
     assert seen[0].headers["x-key"] == TEST_KEY

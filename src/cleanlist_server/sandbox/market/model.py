@@ -1,7 +1,7 @@
 """Ground truth of the sandbox market: companies, people and their job histories.
 
 Values use the canonical names and normalized forms of ``domain/fields.py`` (E.164
-phones, seniority/department/size/revenue enums, ``https://www.linkedin.com/in/...``
+phones, seniority/department/size/revenue enums, ``https://linkedin.com/in/...``
 URLs), so a field fetched from any vendor can be compared with the truth by equality.
 """
 
@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+
+def parse_day(text: str) -> date:
+    """A date written ``YYYY-MM-DD``, ``YYYY-MM`` (its first day) or ``YYYY`` (January 1st)."""
+    parts = [int(p) for p in text.strip()[:10].split("-")]
+    return date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
 
 
 @dataclass(frozen=True)
@@ -25,7 +31,8 @@ class TrueCompany:
     saas_tools: tuple[str, ...] = ()
     """SaaS tools visible in its DNS (SPF includes, TXT verification records)."""
     email_pattern: str = "{first}.{last}"
-    """How work addresses are built at this company (``email_finder`` patterns)."""
+    """How work addresses are built at this company: a Hunter-style template over the
+    folded name (``{first}``, ``{last}``, ``{f}`` and ``{l}`` for the initials)."""
 
     @property
     def domain(self) -> str:
@@ -67,6 +74,24 @@ class TruePerson:
         value = self.fields.get("email")
         return str(value) if value else None
 
+    @property
+    def job(self) -> Job:
+        """The current job, as a ``Job`` (``end`` is None)."""
+        start = self.fields.get("job_start_date")
+        return Job(
+            company_id=self.company_id,
+            title=str(self.fields.get("title") or ""),
+            seniority=self.fields.get("seniority"),
+            department=self.fields.get("department"),
+            start=parse_day(str(start)) if start else date.min,
+            email=self.email,
+        )
+
+    @property
+    def changed_jobs_on(self) -> date | None:
+        """The last day of the previous job when the person has one (a job changer)."""
+        return self.history[0].end if self.history else None
+
 
 @dataclass
 class Population:
@@ -75,6 +100,8 @@ class Population:
     seed: int
     companies: dict[str, TrueCompany] = field(default_factory=dict)
     people: dict[str, TruePerson] = field(default_factory=dict)
+    today: date | None = None
+    """The day the population describes (job changes and ``observed_at`` ages count from it)."""
 
     def company_of(self, person: TruePerson) -> TrueCompany:
         return self.companies[person.company_id]

@@ -1,0 +1,275 @@
+"""Run the product's waterfall against the sandbox market and judge it against the truth.
+
+Shared by ``bench/waterfall_market.py`` (the issue #5 benchmark) and
+``bench/calibrate.py`` (fits ``engine/data/calibration.json``). Everything runs on
+loopback: the market's vendors over real HTTP, its websites, its DNS server.
+
+The providers are the 13 commercial adapters plus the free ``website``, ``dns``,
+``phone`` and ``gravatar`` built-ins (17). The knowledge base, the email finder and the
+email verifier are left out: they need an account's imports and live SMTP conversations,
+which bench/kb_enrich.py and bench/verify_emails.py measure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from cleanlist_server.domain.fields import CONTACT_FIELDS
+from cleanlist_server.domain.records import ProviderResult
+from cleanlist_server.engine.calibration import CORE_FIELDS, Calibrator
+from cleanlist_server.engine.merge import value_key
+from cleanlist_server.engine.runner import CallPolicy, ProviderRunner
+from cleanlist_server.engine.stats import Learning
+from cleanlist_server.engine.waterfall import Run, RunOptions, Waterfall
+from cleanlist_server.net.egress import EgressPolicy
+from cleanlist_server.providers.base import Provider
+from cleanlist_server.providers.config import COMMERCIAL, KNOWN_PROVIDERS, load_provider_config
+from cleanlist_server.providers.registry import BuiltInServices, build_providers, policy
+from cleanlist_server.sandbox.market.model import Population, TruePerson
+from cleanlist_server.sandbox.market.running import RunningMarket
+from cleanlist_server.services.enrich import build_query
+from cleanlist_server.verification import VerifierConfig
+
+FREE = ("website", "dns", "phone", "gravatar")
+ORDER = (
+    "apollo",
+    "pdl",
+    "hunter",
+    "prospeo",
+    "findymail",
+    "leadmagic",
+    "snov",
+    "dropcontact",
+    "lusha",
+    "contactout",
+    "rocketreach",
+    "zerobounce",
+    "neverbounce",
+)
+SCALAR_FIELDS = tuple(f for f in CONTACT_FIELDS if f not in ("company_tech_stack",))
+JUDGED = tuple(f for f in SCALAR_FIELDS if f not in ("email_status", "email_free_provider"))
+"""Fields judged for fill and accuracy (email status is judged by bench/verify_emails.py)."""
+
+
+def build(
+    market: RunningMarket, *, order: Sequence[str] = FREE + ORDER
+) -> tuple[list[Provider], dict[str, CallPolicy]]:
+    env = {**market.env(), "CLEANLIST_PROVIDERS": ",".join(order)}
+    for name in KNOWN_PROVIDERS:  # generous deadlines: the market's hangs end in timeouts
+        env[f"CLEANLIST_PROVIDER_{name.upper()}_TIMEOUT"] = "5"
+        env[f"CLEANLIST_PROVIDER_{name.upper()}_RETRIES"] = "1"
+    config = load_provider_config(env=env, path=None)
+    dns = market.world.dns_address if market.world else ""
+    services = BuiltInServices(
+        db=None,
+        status_for=_unused,
+        verify_batch=_unused,
+        verifier_config=VerifierConfig(dns_nameservers=[dns], allow_test_domains=True),
+        egress=EgressPolicy.from_strings("127.0.0.0/8", ""),
+        kb_fresh_days=365,
+        clock=lambda: datetime.now(UTC),
+    )
+    providers = build_providers(config, services)
+    for p in providers:
+        if hasattr(p, "poll_interval"):
+            p.poll_interval = 0.05  # the market's async vendors answer on the next poll
+    policies = {name: policy(config.providers[name]) for name in config.order}
+    return providers, policies
+
+
+async def _unused(*_: Any) -> Any:
+    raise AssertionError("not used by the market benchmark")
+
+
+def waterfall(
+    providers: list[Provider],
+    policies: Mapping[str, CallPolicy],
+    *,
+    strategy: str = "static",
+    parallel: bool = False,
+    learning: Learning | None = None,
+    calibrator: Calibrator | None = None,
+) -> Waterfall:
+    runner = ProviderRunner(lambda n: policies.get(n) or CallPolicy())
+    return Waterfall(
+        providers,
+        runner,
+        strategy="adaptive" if strategy == "adaptive" else "static",
+        parallel=parallel,
+        learning=learning or Learning(),
+        calibrator=calibrator or Calibrator(),
+    )
+
+
+def identifiers(person: TruePerson, population: Population, rng: random.Random) -> dict[str, Any]:
+    """What a user typically has: an email (45%), a LinkedIn URL (25%), a name + company."""
+    f = person.fields
+    company = population.company_of(person)
+    roll = rng.random()
+    if roll < 0.45 and f.get("email"):
+        return {"email": f["email"]}
+    if roll < 0.70 and f.get("linkedin_url"):
+        return {"linkedin_url": f["linkedin_url"]}
+    return {
+        "first_name": f.get("first_name"),
+        "last_name": f.get("last_name"),
+        "company_domain": company.domain,
+    }
+
+
+@dataclass
+class Outcome:
+    person: str
+    fields: dict[str, Any]
+    confidences: dict[str, float]
+    record_confidence: float
+    matched: bool
+    cost: float
+    latency: float
+    results: list[ProviderResult] = field(default_factory=list)
+
+
+async def enrich_all(
+    wf: Waterfall,
+    population: Population,
+    people: Sequence[TruePerson],
+    options: RunOptions,
+    *,
+    seed: int = 5,
+    concurrency: int = 48,
+) -> list[Outcome]:
+    rng = random.Random(seed)
+    inputs = [identifiers(p, population, rng) for p in people]
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(person: TruePerson, body: dict[str, Any]) -> Outcome:
+        async with gate:
+            query = build_query(1, body)
+            trace = Run()
+            started = time.perf_counter()
+            out = await wf.run(query, options, trace=trace)
+            elapsed = time.perf_counter() - started
+            return Outcome(
+                person.id,
+                out.values(),
+                {k: fv.confidence for k, fv in out.fields.items()},
+                out.confidence,
+                out.matched,
+                trace.cost,
+                elapsed,
+                trace.results,
+            )
+
+    return await asyncio.gather(*(one(p, b) for p, b in zip(people, inputs, strict=True)))
+
+
+def correct(name: str, got: Any, truth: Any) -> bool:
+    if truth is None:
+        return False
+    if isinstance(got, list) or isinstance(truth, list):
+        return {str(v).casefold() for v in got or ()} == {str(v).casefold() for v in truth or ()}
+    return bool(value_key(got) == value_key(truth))
+
+
+@dataclass
+class Report:
+    name: str
+    fill: dict[str, float]
+    accuracy: dict[str, float]
+    fill_rate: float
+    accuracy_rate: float
+    matched: int
+    cost_per_enriched: float
+    total_cost: float
+    p50: float
+    p99: float
+    ece: float
+    record_pairs: list[tuple[float, bool]]
+    field_pairs: list[tuple[float, bool]]
+
+
+def judge(name: str, population: Population, outcomes: Iterable[Outcome]) -> Report:
+    from cleanlist_server.engine.calibration import expected_calibration_error
+
+    outcomes = list(outcomes)
+    have: Counter[str] = Counter()
+    filled: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    record_pairs: list[tuple[float, bool]] = []
+    field_pairs: list[tuple[float, bool]] = []
+    for out in outcomes:
+        truth = population.contact(population.people[out.person])
+        for f in JUDGED:
+            if truth.get(f) is None:
+                continue
+            have[f] += 1
+            if out.fields.get(f) is not None:
+                filled[f] += 1
+                ok = correct(f, out.fields[f], truth[f])
+                right[f] += ok
+                field_pairs.append((out.confidences.get(f, 0.0), ok))
+        if out.matched:
+            core = [f for f in CORE_FIELDS if out.fields.get(f) is not None]
+            all_ok = all(correct(f, out.fields[f], truth.get(f)) for f in core)
+            record_pairs.append((out.record_confidence, all_ok))
+    fill = {f: filled[f] / have[f] for f in have}
+    accuracy = {f: right[f] / filled[f] for f in filled if filled[f]}
+    matched = sum(o.matched for o in outcomes)
+    total_cost = sum(o.cost for o in outcomes)
+    latencies = sorted(o.latency for o in outcomes)
+    return Report(
+        name=name,
+        fill=fill,
+        accuracy=accuracy,
+        fill_rate=sum(filled.values()) / max(1, sum(have.values())),
+        accuracy_rate=sum(right.values()) / max(1, sum(filled.values())),
+        matched=matched,
+        cost_per_enriched=total_cost / max(1, matched),
+        total_cost=total_cost,
+        p50=statistics.median(latencies),
+        p99=latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
+        ece=expected_calibration_error(
+            [c for c, _ in record_pairs], [ok for _, ok in record_pairs]
+        ),
+        record_pairs=record_pairs,
+        field_pairs=field_pairs,
+    )
+
+
+def single_provider_accuracy(
+    population: Population, outcomes: Iterable[Outcome]
+) -> dict[str, tuple[float, int]]:
+    """Each provider's own field accuracy (from a run that queried every provider)."""
+    right: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    for out in outcomes:
+        truth = population.contact(population.people[out.person])
+        for result in out.results:
+            for f, fv in result.fields.items():
+                if f not in JUDGED or truth.get(f) is None:
+                    continue
+                seen[result.provider] += 1
+                right[result.provider] += correct(f, fv.value, truth[f])
+    return {p: (right[p] / seen[p], seen[p]) for p in seen}
+
+
+__all__ = [
+    "COMMERCIAL",
+    "FREE",
+    "ORDER",
+    "Outcome",
+    "Report",
+    "build",
+    "enrich_all",
+    "judge",
+    "single_provider_accuracy",
+    "waterfall",
+]
