@@ -308,3 +308,34 @@ def test_the_real_vendor_modules_are_served_by_default(
     with caplog.at_level(logging.WARNING, "cleanlist.sandbox.market"):
         assert load_wires(["no_such_vendor"]) == {}
     assert "no_such_vendor" in caplog.text
+
+
+async def test_job_boards_and_careers_pages_over_http(
+    market: RunningMarket, population: Population
+) -> None:
+    from cleanlist_server.intent.jobs import JobBoardClient, find_careers
+    from cleanlist_server.net.egress import EgressPolicy
+    from cleanlist_server.net.http import make_http_client
+    from cleanlist_server.sandbox.market import jobs
+
+    today = population.today
+    assert today is not None
+    hiring = [
+        c
+        for c in population.companies.values()
+        if jobs.postings_for(c, today, seed=population.seed)
+    ]
+    assert hiring, "the population has companies with open postings"
+    async with make_http_client(EgressPolicy.from_strings("127.0.0.0/8", ""), timeout=5) as http:
+        boards = JobBoardClient(http, urls=jobs.board_urls(market.url), timeout=5)
+        for company in hiring[:4]:
+            refs = await find_careers(http, market.url + "/sites/{domain}", company.domain)
+            assert refs == [jobs.board_for(company, seed=population.seed)]
+            fetched = await boards.fetch(refs[0])
+            truth = [
+                p.as_posting() for p in jobs.postings_for(company, today, seed=population.seed)
+            ]
+            assert sorted(fetched, key=lambda p: p.title + str(p.url)) == sorted(
+                truth, key=lambda p: p.title + str(p.url)
+            )
+        assert (await http.get(market.url + "/jobs/monster/v1/x")).status_code == 404

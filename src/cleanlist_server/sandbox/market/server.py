@@ -49,6 +49,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from cleanlist_server.intent.jobs import BOARDS
+
 from .model import Population
 from .views import FAULT_KINDS, MarketView, PopulationIndex, VendorProfile
 from .wire import (
@@ -346,6 +348,9 @@ class MarketServer:
             Route("/_market/vendors/{vendor}", self._control_route, methods=["POST"]),
             Route("/sites/{domain}", self._site_route, methods=["GET", "HEAD"]),
             Route("/sites/{domain}/", self._site_route, methods=["GET", "HEAD"]),
+            Route("/sites/{domain}/careers", self._careers_route, methods=["GET", "HEAD"]),
+            Route("/sites/{domain}/careers/", self._careers_route, methods=["GET", "HEAD"]),
+            Route("/jobs/{board}/{rest:path}", self._jobs_route, methods=["GET"]),
             Route("/{vendor}/{rest:path}", self._vendor_route, methods=methods),
         ]
 
@@ -410,6 +415,30 @@ class MarketServer:
             return HTMLResponse("<html><body>no site renderer</body></html>", 503)
         html = sites.render_homepage(self.population.companies[company_id])
         return HTMLResponse(str(html))
+
+    async def _careers_route(self, request: Request) -> Response:
+        from cleanlist_server.sandbox.market import jobs
+
+        domain = request.path_params["domain"].strip().lower().removeprefix("www.")
+        company_id = self.index.by_domain.get(domain)
+        if company_id is None:
+            return HTMLResponse("<html><body><h1>404 Not Found</h1></body></html>", 404)
+        company = self.population.companies[company_id]
+        return HTMLResponse(jobs.careers_html(company, seed=self.population.seed))
+
+    async def _jobs_route(self, request: Request) -> Response:
+        from cleanlist_server.sandbox.market import jobs
+
+        board = request.path_params["board"]
+        if board not in BOARDS:
+            return JSONResponse({"error": f"no job board {board!r}"}, status_code=404)
+        market_request = MarketRequest(
+            method=request.method,
+            path="/" + request.path_params["rest"],
+            query=dict(request.query_params),
+            headers={k.lower(): v for k, v in request.headers.items()},
+        )
+        return _render(jobs.handle(board, market_request, self.population, self.population.today))
 
     async def _vendor_route(self, request: Request) -> Response:
         name = request.path_params["vendor"]
