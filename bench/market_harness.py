@@ -135,6 +135,8 @@ class Outcome:
     cost: float
     latency: float
     results: list[ProviderResult] = field(default_factory=list)
+    raw_fields: dict[str, float] = field(default_factory=dict)
+    raw_record: float = 0.0
 
 
 async def enrich_all(
@@ -166,6 +168,8 @@ async def enrich_all(
                 trace.cost,
                 elapsed,
                 trace.results,
+                trace.raw_fields,
+                trace.raw_record,
             )
 
     return await asyncio.gather(*(one(p, b) for p, b in zip(people, inputs, strict=True)))
@@ -194,6 +198,8 @@ class Report:
     ece: float
     record_pairs: list[tuple[float, bool]]
     field_pairs: list[tuple[float, bool]]
+    raw_record_pairs: list[tuple[float, bool]]
+    raw_field_pairs: list[tuple[float, bool]]
 
 
 def judge(name: str, population: Population, outcomes: Iterable[Outcome]) -> Report:
@@ -205,6 +211,8 @@ def judge(name: str, population: Population, outcomes: Iterable[Outcome]) -> Rep
     right: Counter[str] = Counter()
     record_pairs: list[tuple[float, bool]] = []
     field_pairs: list[tuple[float, bool]] = []
+    raw_record_pairs: list[tuple[float, bool]] = []
+    raw_field_pairs: list[tuple[float, bool]] = []
     for out in outcomes:
         truth = population.contact(population.people[out.person])
         for f in JUDGED:
@@ -216,10 +224,12 @@ def judge(name: str, population: Population, outcomes: Iterable[Outcome]) -> Rep
                 ok = correct(f, out.fields[f], truth[f])
                 right[f] += ok
                 field_pairs.append((out.confidences.get(f, 0.0), ok))
+                raw_field_pairs.append((out.raw_fields.get(f, 0.0), ok))
         if out.matched:
             core = [f for f in CORE_FIELDS if out.fields.get(f) is not None]
             all_ok = all(correct(f, out.fields[f], truth.get(f)) for f in core)
             record_pairs.append((out.record_confidence, all_ok))
+            raw_record_pairs.append((out.raw_record, all_ok))
     fill = {f: filled[f] / have[f] for f in have}
     accuracy = {f: right[f] / filled[f] for f in filled if filled[f]}
     matched = sum(o.matched for o in outcomes)
@@ -241,7 +251,31 @@ def judge(name: str, population: Population, outcomes: Iterable[Outcome]) -> Rep
         ),
         record_pairs=record_pairs,
         field_pairs=field_pairs,
+        raw_record_pairs=raw_record_pairs,
+        raw_field_pairs=raw_field_pairs,
     )
+
+
+def head_to_head(
+    population: Population, query_all: Iterable[Outcome], ours: Iterable[Outcome]
+) -> dict[str, tuple[float, float, int]]:
+    """Per provider, on exactly the (person, field) values it delivered in the query-all
+    run: its accuracy, and the accuracy of our record on the same person and field."""
+    mine = {o.person: o for o in ours}
+    theirs: Counter[str] = Counter()
+    we: Counter[str] = Counter()
+    n: Counter[str] = Counter()
+    for out in query_all:
+        truth = population.contact(population.people[out.person])
+        record = mine[out.person].fields
+        for result in out.results:
+            for f, fv in result.fields.items():
+                if f not in JUDGED or truth.get(f) is None:
+                    continue
+                n[result.provider] += 1
+                theirs[result.provider] += correct(f, fv.value, truth[f])
+                we[result.provider] += record.get(f) is not None and correct(f, record[f], truth[f])
+    return {p: (theirs[p] / n[p], we[p] / n[p], n[p]) for p in n}
 
 
 def single_provider_accuracy(
@@ -273,3 +307,35 @@ __all__ = [
     "single_provider_accuracy",
     "waterfall",
 ]
+
+
+async def warm_up(
+    providers: list[Provider],
+    policies: Mapping[str, CallPolicy],
+    population: Population,
+    *,
+    calibrator: Calibrator | None = None,
+) -> tuple[Learning, list[Outcome]]:
+    """Learn fill rates, hit rates, latencies and reliability by querying every provider
+    for a training population, as a server's persisted statistics would hold them."""
+    from cleanlist_server.engine.stats import Totals
+
+    learning = Learning()
+    wf = waterfall(providers, policies, parallel=True, learning=learning, calibrator=calibrator)
+    people = list(population.people.values())
+    outs = await enrich_all(wf, population, people, QUERY_ALL, seed=11)
+    history: dict[str, Totals] = {}
+    for p in providers:
+        history[p.name] = learning.total(p.name, wf.runner.stats(p.name))
+    learning.history, learning.fresh = history, {}
+    return learning, outs
+
+
+def copy_learning(learning: Learning) -> Learning:
+    import copy
+
+    return copy.deepcopy(learning)
+
+
+QUERY_ALL = RunOptions(wanted=None, skip_known=False, min_value=None)
+FIXED_NO_STOP = RunOptions(wanted=None, min_value=None)

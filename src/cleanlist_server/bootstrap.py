@@ -21,7 +21,11 @@ from cleanlist_server.providers.config import WaterfallConfig, load_provider_con
 from cleanlist_server.providers.registry import BuiltInServices, build_providers, policy
 from cleanlist_server.services.credits import CreditService
 from cleanlist_server.services.enrich import ContactEnricher
+from cleanlist_server.services.events import EventService
+from cleanlist_server.services.icp_profiles import ProfileService
 from cleanlist_server.services.imports import Importer
+from cleanlist_server.services.intent import IntentService, build_sources
+from cleanlist_server.services.leads import LeadEnricher
 from cleanlist_server.services.verify import VerifyService
 from cleanlist_server.services.verify import store as store_check
 from cleanlist_server.storage.db import Database
@@ -48,6 +52,10 @@ class Container:
     verifier: VerifyService
     provider_config: WaterfallConfig
     stats: StatsStore
+    profiles: ProfileService
+    intent: IntentService
+    leads: LeadEnricher
+    events: EventService
 
     async def flush_stats(self) -> None:
         await self.stats.flush(p.name for p in self.waterfall.providers)
@@ -56,7 +64,10 @@ class Container:
         try:
             await self.flush_stats()
         finally:
-            await self.db.dispose()
+            try:
+                await self.intent.close()
+            finally:
+                await self.db.dispose()
 
 
 def verifier_config(settings: Settings) -> VerifierConfig:
@@ -123,25 +134,39 @@ def build(
         parallel=provider_config.parallel,
         learning=learning,
         calibrator=Calibrator.shipped(),
+        clock=clock,
     )
     grant = settings.free_monthly_credits
+    contacts = ContactEnricher(
+        db,
+        waterfall,
+        clock=clock,
+        monthly_grant=grant,
+        check_email=verify.recent_or_new,
+        store_check=store_check,
+    )
+    profiles = ProfileService(db, clock=clock, half_life_days=settings.intent_half_life_days)
+    intent = IntentService(
+        db,
+        lambda: build_sources(settings, provider_config, egress, config, clock),
+        clock=clock,
+        refresh_hours=settings.intent_refresh_hours,
+        inline_timeout=settings.intent_inline_timeout,
+    )
     return Container(
         settings=settings,
         db=db,
         egress=egress,
         waterfall=waterfall,
-        contacts=ContactEnricher(
-            db,
-            waterfall,
-            clock=clock,
-            monthly_grant=grant,
-            check_email=verify.recent_or_new,
-            store_check=store_check,
-        ),
+        contacts=contacts,
         credits=CreditService(db, monthly_grant=grant, clock=clock),
         importer=Importer(db, clock=clock),
         idempotency=IdempotencyStore(db, ttl=timedelta(hours=settings.idempotency_ttl_hours)),
         verifier=verify,
         provider_config=provider_config,
         stats=StatsStore(db, runner, learning, clock=clock),
+        profiles=profiles,
+        intent=intent,
+        leads=LeadEnricher(contacts, profiles, intent, clock=clock),
+        events=EventService(db, clock=clock),
     )

@@ -27,16 +27,25 @@ CORE_FIELDS = ("email", "full_name", "title", "company_name", "company_domain")
 """Identity and current employment: the fields ``meta.confidence`` speaks for."""
 
 
-def field_score(confidence: float, sources: int, contenders: int, reliability: float) -> float:
+def field_score(
+    confidence: float,
+    sources: int,
+    contenders: int,
+    reliability: float,
+    age_days: float = 0.0,
+) -> float:
     """Evidence for one merged value, in [0, 1].
 
     Each confirming source removes part of the remaining doubt; sources that reported
-    another value add it back; the provider's reliability (0.5 when unknown) nudges.
+    another value add it back; the provider's reliability (0.5 when unknown) nudges; an
+    old observation counts for less (people change jobs: after 90 days the evidence
+    fades linearly to 70% at two years).
     """
     doubt = (1.0 - confidence) / max(1, sources)
     disagreeing = max(0, contenders - sources)
     score = (1.0 - doubt) * (sources / (sources + disagreeing))
-    return min(1.0, max(0.0, score * (0.8 + 0.4 * reliability)))
+    fade = 1.0 - 0.3 * min(1.0, max(0.0, (age_days - 90.0) / 640.0))
+    return min(1.0, max(0.0, score * (0.8 + 0.4 * reliability) * fade))
 
 
 def record_score(field_confidences: Sequence[float]) -> float:

@@ -106,7 +106,10 @@ def merge(
     *,
     reliability: Reliability = _neutral,
     support_window: timedelta = DEFAULT_SUPPORT_WINDOW,
+    pinned: Mapping[str, FieldValue] | None = None,
 ) -> Merged:
+    """Merge provider answers; ``pinned`` values (the identifiers the caller gave) win
+    their field outright, other values for it become rejected candidates."""
     matched = [r for r in results if r.matched]
     candidates: dict[str, list[Candidate]] = {}
     for rank, result in enumerate(matched):
@@ -139,6 +142,23 @@ def merge(
             )
         else:
             decisions[name] = _decide(cands, reliability, support_window, name)
+    for name, given in (pinned or {}).items():
+        others = candidates.get(name, [])
+        agreeing = tuple(
+            dict.fromkeys(
+                source_of(c.value)
+                for c in others
+                if value_key(c.value.value) == value_key(given.value)
+            )
+        )
+        rejected = tuple(
+            c.value for c in others if value_key(c.value.value) != value_key(given.value)
+        )
+        if not agreeing:
+            agreeing = (given.source,)
+        decisions[name] = FieldDecision(
+            given, agreeing, len({source_of(c.value) for c in others}) or 1, rejected
+        )
     return Merged(decisions)
 
 

@@ -18,7 +18,9 @@ from cleanlist_server.providers.base import Provider
 LATENCY_COST = 0.002
 """Money units one second of waiting is worth when ranking providers."""
 MIN_GAIN = 0.02
-"""Expected new fields below which a provider is not called (adaptive only)."""
+"""Expected new fields below which a provider is not called at all."""
+WANTED_WEIGHT = 3.0
+"""A missing field the request wants counts this many times an incidental one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,21 +41,47 @@ def expected_cost(provider: Provider, outlook: Outlook) -> float:
     )
 
 
-def expected_gain(provider: Provider, missing: frozenset[str], outlook: Outlook) -> float:
-    return sum(outlook.fill(name) for name in missing & provider.fields)
+def expected_gain(
+    provider: Provider,
+    missing: frozenset[str],
+    outlook: Outlook,
+    wanted: frozenset[str] = frozenset(),
+) -> float:
+    """Expected new fields from one call, wanted ones counted ``WANTED_WEIGHT`` times."""
+    return sum(
+        outlook.fill(name) * (WANTED_WEIGHT if name in wanted else 1.0)
+        for name in missing & provider.fields
+    )
+
+
+def worth_calling(
+    provider: Provider,
+    missing: frozenset[str],
+    outlook: Outlook,
+    wanted: frozenset[str],
+    min_value: float | None,
+) -> bool:
+    """Whether the expected gain pays for the expected cost (``min_value`` fields per
+    cost unit; None: always). A free provider is worth any gain above ``MIN_GAIN``."""
+    gain = expected_gain(provider, missing, outlook, wanted)
+    if gain < MIN_GAIN:
+        return False
+    cost = provider.cost_per_call + outlook.hit_rate * provider.cost_per_hit
+    return min_value is None or cost <= 0 or gain / cost >= min_value
 
 
 def pick_adaptive(
     candidates: Sequence[Provider],
     missing: frozenset[str],
     outlook: Callable[[Provider], Outlook],
+    wanted: frozenset[str] = frozenset(),
 ) -> Provider | None:
     """The candidate with the lowest expected cost per expected missing field."""
     best: tuple[float, int] | None = None
     chosen: Provider | None = None
     for index, provider in enumerate(candidates):
         seen = outlook(provider)
-        gain = expected_gain(provider, missing, seen)
+        gain = expected_gain(provider, missing, seen, wanted)
         if gain < MIN_GAIN:
             continue
         key = (expected_cost(provider, seen) / gain, index)

@@ -26,9 +26,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from cleanlist_server.domain.fields import CONTACT_FIELDS, PERSON_FIELDS
@@ -49,7 +49,7 @@ from cleanlist_server.engine.merge import (
 )
 from cleanlist_server.engine.runner import Attempt, CallPolicy, ProviderRunner
 from cleanlist_server.engine.stats import Learning
-from cleanlist_server.engine.strategy import Outlook, pick_adaptive
+from cleanlist_server.engine.strategy import Outlook, pick_adaptive, worth_calling
 from cleanlist_server.providers.base import Provider
 
 log = logging.getLogger("cleanlist.waterfall")
@@ -81,7 +81,13 @@ IDENTIFYING_FIELDS = frozenset(PERSON_FIELDS) - {
 }
 """A result identifies the person when it carries one of these; checks alone do not."""
 
-DEFAULT_STOP_CONFIDENCE = 0.5
+DEFAULT_STOP_CONFIDENCE = 0.9
+
+DEFAULT_MIN_VALUE = 0.15
+"""Fields (wanted ones weighted, see ``strategy.WANTED_WEIGHT``) a paid call must be
+expected to add per cost unit (a US cent by default) to be worth making."""
+
+PHONE_FIELDS = frozenset({"phone", "mobile", "phone_type"})
 """The record confidence at which a filled record stops the waterfall."""
 
 
@@ -100,6 +106,9 @@ class RunOptions:
     """None: the waterfall's default mode."""
     skip_known: bool = True
     """Skip providers that can only return fields already known (False: 'query all')."""
+    min_value: float | None = DEFAULT_MIN_VALUE
+    """Value-of-information stop (see ``DEFAULT_MIN_VALUE``); None calls every provider
+    that can add something."""
 
 
 @dataclass(slots=True)
@@ -122,6 +131,9 @@ class Run:
     strategy: str = "static"
     results: list[ProviderResult] = field(default_factory=list)
     """Every matched provider answer (for benchmarks that judge single providers)."""
+    raw_fields: dict[str, float] = field(default_factory=dict)
+    raw_record: float = 0.0
+    """Uncalibrated evidence scores (what bench/calibrate.py fits the calibration on)."""
 
     def provenance(self) -> dict[str, Any]:
         fields = provenance(self.merged, self.confidences) if self.merged else {}
@@ -151,7 +163,9 @@ class Waterfall:
         parallel: bool = False,
         learning: Learning | None = None,
         calibrator: Calibrator | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        self.clock = clock
         self.providers = list(providers)
         self.by_name = {p.name: p for p in self.providers}
         self.runner = runner or ProviderRunner(lambda _name: CallPolicy())
@@ -196,6 +210,7 @@ class Waterfall:
         queried = 0
         skipped: list[str] = []
         merged = merge([])
+        pinned = self._pinned(query)
         while pending:
             known = {name: fv.value for name, fv in merged.winners.items()}
             current = query.with_known(known) if known else query
@@ -204,10 +219,13 @@ class Waterfall:
             eligible = [p for p in pending if self._eligible(p, current, known, options)]
             if not eligible:
                 break
+            eligible = self._worth(eligible, known, query, options, pending, run)
+            if not eligible:
+                break
             if parallel:
                 batch = eligible
             else:
-                chosen = self._next(eligible, known, options)
+                chosen = self._next(eligible, known, query, options)
                 if chosen is None:
                     break
                 batch = [chosen]
@@ -219,8 +237,17 @@ class Waterfall:
             attempts = await asyncio.gather(*(self.runner.call(p, current) for p in batch))
             for provider, attempt in zip(batch, attempts, strict=True):
                 queried += self._record(provider, attempt, run, results, skipped)
-            merged = merge(results, reliability=self.learning.reliability)
+            merged = merge(results, reliability=self.learning.reliability, pinned=pinned)
         return self._finish(merged, results, queried, skipped, options, run)
+
+    def _pinned(self, query: Query) -> dict[str, FieldValue]:
+        """The identifiers the caller gave: what they looked up is who they mean."""
+        now = self.clock()
+        return {
+            name: FieldValue(value, "request", now, 0.9)
+            for name in ("email", "linkedin_url")
+            if (value := getattr(query, name)) is not None
+        }
 
     def _done(self, merged: Merged, options: RunOptions) -> bool:
         if options.wanted is None or not merged.decisions:
@@ -240,16 +267,49 @@ class Waterfall:
         redundant = redundant and not provider.fields & UNION_FIELDS
         return provider.accepts(query) and not redundant
 
+    def _targets(
+        self, known: dict[str, Any], query: Query, options: RunOptions
+    ) -> tuple[frozenset[str], frozenset[str]]:
+        """(missing fields worth finding, the wanted ones among them)."""
+        wanted = (options.wanted or frozenset()) | options.required
+        fields = frozenset(CONTACT_FIELDS)
+        if not query.include_phone:
+            fields -= PHONE_FIELDS - options.required
+            wanted -= PHONE_FIELDS - options.required
+        missing = fields - known.keys()
+        return missing, wanted & missing
+
+    def _worth(
+        self,
+        eligible: list[Provider],
+        known: dict[str, Any],
+        query: Query,
+        options: RunOptions,
+        pending: list[Provider],
+        run: Run,
+    ) -> list[Provider]:
+        """Drop providers whose expected gain does not pay for their expected cost."""
+        if options.providers is not None or options.min_value is None:
+            return eligible
+        missing, wanted = self._targets(known, query, options)
+        kept = []
+        for p in eligible:
+            if worth_calling(p, missing, self.outlook(p), wanted, options.min_value):
+                kept.append(p)
+            else:
+                pending.remove(p)
+                run.calls.append(CallRecord(p.name, "skipped:low_value"))
+        return kept
+
     def _next(
-        self, eligible: list[Provider], known: dict[str, Any], options: RunOptions
+        self, eligible: list[Provider], known: dict[str, Any], query: Query, options: RunOptions
     ) -> Provider | None:
         if self.strategy != "adaptive" or options.providers is not None:
             return eligible[0]
         if eligible[0].name == "kb":
             return eligible[0]  # the account's own data first, always
-        target = (options.wanted or frozenset(CONTACT_FIELDS)) | options.required
-        missing = frozenset(target - known.keys())
-        return pick_adaptive(eligible, missing or frozenset(CONTACT_FIELDS), self.outlook)
+        missing, wanted = self._targets(known, query, options)
+        return pick_adaptive(eligible, missing, self.outlook, wanted) or eligible[0]
 
     def _within_budget(
         self,
@@ -305,18 +365,24 @@ class Waterfall:
         run.cost += cost
         return 1
 
-    def _confidences(self, merged: Merged) -> tuple[dict[str, float], float]:
-        out: dict[str, float] = {}
+    def _raw(self, merged: Merged) -> tuple[dict[str, float], float]:
+        raw: dict[str, float] = {}
+        now = self.clock()
         for name, d in merged.decisions.items():
-            raw = field_score(
+            raw[name] = field_score(
                 d.winner.confidence,
                 len(d.sources),
                 d.contenders,
                 self.learning.reliability(source_of(d.winner)),
+                (now - d.winner.observed_at).total_seconds() / 86400,
             )
-            out[name] = self.calibrator.field_confidence(raw)
-        core = [out[name] for name in CORE_FIELDS if name in out]
-        return out, self.calibrator.record_confidence(record_score(core))
+        core = [raw[n] for n in CORE_FIELDS if n in raw]
+        return raw, record_score(core)
+
+    def _confidences(self, merged: Merged) -> tuple[dict[str, float], float]:
+        raw, record = self._raw(merged)
+        out = {name: self.calibrator.field_confidence(r) for name, r in raw.items()}
+        return out, self.calibrator.record_confidence(record)
 
     def _finish(
         self,
@@ -329,6 +395,7 @@ class Waterfall:
     ) -> Enrichment:
         confidences, record = self._confidences(merged)
         run.merged, run.confidences, run.results = merged, confidences, results
+        run.raw_fields, run.raw_record = self._raw(merged)
         self._learn_agreement(merged, results)
         fields = {
             name: FieldValue(fv.value, fv.source, fv.observed_at, confidences[name])

@@ -63,13 +63,13 @@ def waterfall(*providers: Fake, **kw: Any) -> Waterfall:
 
 
 Q = Query(account_id=1, email="ann@acme.test")
-ALL = RunOptions(wanted=None)
+ALL = RunOptions(wanted=None, min_value=None)
 
 
 async def test_stops_early_once_wanted_fields_are_filled_and_sure() -> None:
     a = Fake("a", dict(PERSON))
     b = Fake("b", {"phone": "+14155550100"})
-    out = await waterfall(a, b).run(Q, RunOptions(wanted=frozenset(PERSON)))
+    out = await waterfall(a, b).run(Q, RunOptions(wanted=frozenset(PERSON), stop_confidence=0.5))
     assert out.matched and out.providers_queried == 1 and not b.seen
 
 
@@ -102,7 +102,7 @@ async def test_budget_stops_spending() -> None:
     dear = Fake("dear", {"phone": "+14155550100"}, cost_per_hit=30)
     trace = Run()
     out = await waterfall(cheap, dear).run(
-        Q, RunOptions(wanted=None, max_provider_cost=10), trace=trace
+        Q, RunOptions(wanted=None, max_provider_cost=10, min_value=None), trace=trace
     )
     assert not dear.seen and out.skipped == ["dear"]
     assert trace.cost == 2 and trace.calls[-1].outcome == "skipped:budget"
@@ -154,7 +154,7 @@ async def test_agreement_is_learned_as_reliability() -> None:
     bad = Fake("bad", {**PERSON, "title": "Intern"})
     wf = waterfall(good1, good2, bad, learning=learning)
     for _ in range(3):
-        await wf.run(Q, RunOptions(wanted=None, skip_known=False))
+        await wf.run(Q, RunOptions(wanted=None, skip_known=False, min_value=None))
     assert learning.reliability("g1") > 0.9 > learning.reliability("bad")
 
 
@@ -165,3 +165,34 @@ async def test_adaptive_prefers_cheap_providers_that_fill_missing_fields() -> No
     wf = waterfall(dear, cheap, strategy="adaptive", learning=learning)
     out = await wf.run(Q, RunOptions(wanted=frozenset(PERSON)))
     assert out.matched and cheap.seen and not dear.seen
+
+
+async def test_paid_providers_must_be_worth_their_cost() -> None:
+    cheap = Fake("cheap", dict(PERSON), cost_per_hit=1)
+    dear = Fake(
+        "dear", {"mobile": "+14155550101", "personal_email": "a@gmail.com"}, cost_per_hit=500
+    )
+    trace = Run()
+    out = await waterfall(cheap, dear).run(Q, RunOptions(wanted=None), trace=trace)
+    assert out.matched and not dear.seen
+    assert sorted(c.outcome for c in trace.calls) == ["matched", "skipped:low_value"]
+    assert out.skipped == []  # not a failure: a decision
+
+
+async def test_without_phone_no_phone_provider_is_paid_for() -> None:
+    cheap = Fake("cheap", dict(PERSON), cost_per_hit=1)
+    phones = Fake("phones", {"phone": "+14155550100", "mobile": "+14155550101"}, cost_per_hit=5)
+    no_phone = Query(account_id=1, email="ann@acme.test", include_phone=False)
+    await waterfall(cheap, phones).run(no_phone, RunOptions())
+    assert not phones.seen
+    await waterfall(cheap, phones).run(Q, RunOptions())  # the phone is wanted by default
+    assert phones.seen
+
+
+async def test_the_email_asked_about_stays_the_records_email() -> None:
+    other = Fake("other", {**PERSON, "email": "ann.lee@oldjob.test"})
+    trace = Run()
+    out = await waterfall(other).run(Q, ALL, trace=trace)
+    assert out.fields["email"].value == "ann@acme.test"
+    assert out.fields["email"].source == "request"
+    assert trace.provenance()["fields"]["email"]["rejected"][0]["value"] == "ann.lee@oldjob.test"

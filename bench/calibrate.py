@@ -1,0 +1,95 @@
+"""Fit the confidence calibration (engine/data/calibration.json) on a training market.
+
+    .venv/bin/python bench/calibrate.py [--people 2000]
+
+A training population (seed 99, not the benchmark's 1234) runs through the sandbox market
+with the raw (uncalibrated) confidences, under the static, adaptive and query-everything
+strategies. Isotonic regression then maps each raw score to the accuracy observed at it:
+per field (was the delivered value right?) and per record (were all delivered core fields
+right?). bench/waterfall_market.py measures the calibration error on a different
+population.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.market_harness import (
+    QUERY_ALL,
+    build,
+    copy_learning,
+    enrich_all,
+    judge,
+    warm_up,
+    waterfall,
+)
+from cleanlist_server.engine.calibration import (
+    Calibrator,
+    Curve,
+    expected_calibration_error,
+    fit_isotonic,
+)
+from cleanlist_server.engine.waterfall import RunOptions
+from cleanlist_server.sandbox.market.running import bench_population, start_market
+
+OUT = Path(__file__).resolve().parent.parent / "src/cleanlist_server/engine/data/calibration.json"
+
+
+async def main(people: int, latency: float) -> None:
+    train = bench_population(people=people, seed=99)
+    warm = bench_population(people=max(300, people // 5), seed=98)
+    with start_market(train, latency_scale=latency, seed=99) as market:
+        providers, policies = build(market)
+        current = Calibrator.shipped()  # decisions (early stop) as the product makes them
+        learning, _ = await warm_up(providers, policies, warm, calibrator=current)
+        field_pairs: list[tuple[float, bool]] = []
+        record_pairs: list[tuple[float, bool]] = []
+        everyone = list(train.people.values())
+        runs = [
+            ("static", {}, RunOptions()),
+            ("adaptive", {"strategy": "adaptive"}, RunOptions()),
+            ("all", {"parallel": True}, QUERY_ALL),
+        ]
+        for name, kw, options in runs:
+            wf = waterfall(
+                providers, policies, learning=copy_learning(learning), calibrator=current, **kw
+            )  # type: ignore[arg-type]
+            report = judge(name, train, await enrich_all(wf, train, everyone, options, seed=3))
+            field_pairs += report.raw_field_pairs
+            record_pairs += report.raw_record_pairs
+            print(
+                f"{name:9s} raw record ECE {report.ece:.3f} over {len(report.record_pairs)} records"
+            )
+    fx, fy = fit_isotonic([c for c, _ in field_pairs], [float(ok) for _, ok in field_pairs])
+    rx, ry = fit_isotonic([c for c, _ in record_pairs], [float(ok) for _, ok in record_pairs])
+    calibrator = Calibrator(
+        Curve(tuple(fx), tuple(fy)),
+        Curve(tuple(rx), tuple(ry)),
+        {
+            "fitted_by": "bench/calibrate.py",
+            "population": {"seed": 99, "people": people},
+            "field_pairs": len(field_pairs),
+            "record_pairs": len(record_pairs),
+        },
+    )
+    # Field confidences feed the record score: refit the record map on the new field map.
+    fitted = [calibrator.record_confidence(c) for c, _ in record_pairs]
+    ece = expected_calibration_error(fitted, [ok for _, ok in record_pairs])
+    print(f"in-sample record ECE after fitting: {ece:.3f}")
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(calibrator.to_json(), indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=2000)
+    parser.add_argument("--latency", type=float, default=0.05, help="market latency scale")
+    args = parser.parse_args()
+    asyncio.run(main(args.people, args.latency))
