@@ -13,12 +13,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
 
+from cleanlist_server.sandbox.market.running import RunningMarket, demo_market, start_market
+from cleanlist_server.sandbox.market.views import default_profiles
 from cleanlist_server.sandbox.world import RunningWorld, default_world, start_world
 
 PG_HOST = os.environ.get("CLEANLIST_TEST_PG_HOST", "127.0.0.1")
@@ -212,6 +215,63 @@ def server(
         require_postgres()
         pg_name, url = create_pg_database()
     srv = start_server(tmp, url, **sandbox_env(mail_world))
+    try:
+        yield srv
+    finally:
+        stop_server(srv)
+        if pg_name:
+            drop_pg_database(pg_name)
+
+
+ALL_PROVIDERS = (
+    "kb,email_verifier,email_finder,website,dns,phone,gravatar,apollo,pdl,hunter,prospeo,"
+    "findymail,leadmagic,snov,dropcontact,lusha,contactout,rocketreach,zerobounce,neverbounce"
+)
+
+
+@pytest.fixture(scope="session")
+def market() -> Iterator[RunningMarket]:
+    """The demo sandbox market (13 vendor APIs, websites, job boards, DNS and SMTP) with no
+    simulated latency and no random faults, so answers are deterministic."""
+    population = demo_market(today=date(2026, 11, 1))
+    profiles = {name: replace(p, failure_rate=0.0) for name, p in default_profiles().items()}
+    running = start_market(population, profiles=profiles, latency_scale=0.0, seed=7)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def market_env(running: RunningMarket) -> dict[str, str]:
+    """Every provider enabled and pointed at the market; deadlines short enough for tests."""
+    env = {**running.env(), "CLEANLIST_PROVIDERS": ALL_PROVIDERS}
+    world = running.world
+    assert world is not None
+    verify = sandbox_env(world)
+    env.update({k: v for k, v in verify.items() if k not in env})
+    for name in ALL_PROVIDERS.split(","):
+        env[f"CLEANLIST_PROVIDER_{name.upper()}_TIMEOUT"] = "3"
+        env[f"CLEANLIST_PROVIDER_{name.upper()}_RETRIES"] = "0"
+    return env
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def market_server(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    market: RunningMarket,
+) -> Iterator[Server]:
+    """A real ``cleanlist serve`` whose waterfall runs over every provider of the market."""
+    tmp = tmp_path_factory.mktemp("market-server")
+    pg_name = None
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp / 'cleanlist.db'}"
+    else:
+        require_postgres()
+        pg_name, url = create_pg_database()
+    srv = start_server(tmp, url, **market_env(market))
     try:
         yield srv
     finally:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import email.utils
 import logging
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Final
 
 import httpx
@@ -46,6 +46,11 @@ from cleanlist_server.providers.base import ProviderError, ProviderUnavailable
 from cleanlist_server.providers.config import ProviderSettings
 
 log = logging.getLogger("cleanlist.providers")
+
+
+UNDATED_AGE = timedelta(days=180)
+"""How old data is assumed to be when a provider does not say when it last saw it: a
+typical age of a vendor's database, so an undated answer never outranks a dated recent one."""
 
 
 class _Miss:
@@ -227,7 +232,7 @@ class HttpProvider:
             # record falls back to the mobile itself when no provider knows a direct line.
             person.pop("phone")
             person.pop("phone_type", None)
-        seen = observed_at or self.clock()
+        seen = observed_at or self.clock() - UNDATED_AGE
         conf = round(min(1.0, max(0.0, confidence)), 4)
         fields = {
             name: FieldValue(value, self.name, seen, conf)

@@ -17,6 +17,7 @@ from cleanlist_server.engine.runner import (
     ProviderRateLimited,
 )
 from cleanlist_server.providers.base import ProviderUnavailable
+from cleanlist_server.providers.http import UNDATED_AGE
 from cleanlist_server.providers.vendors.apollo import ADAPTER, MATCH_CONFIDENCE
 from cleanlist_server.sandbox.market.vendors.apollo import WIRE
 from cleanlist_server.sandbox.market.wire import (
@@ -105,7 +106,11 @@ async def test_match_maps_the_documented_example() -> None:
     assert not {"phone", "mobile"} & set(got)
     assert set(got) <= ADAPTER.fields <= set(CONTACT_FIELDS)
     email = result.fields["email"]
-    assert (email.source, email.confidence, email.observed_at) == ("apollo", MATCH_CONFIDENCE, NOW)
+    assert (email.source, email.confidence, email.observed_at) == (
+        "apollo",
+        MATCH_CONFIDENCE,
+        NOW - UNDATED_AGE,
+    )
     sent = calls[0]
     assert (sent.method, sent.url.params["email"]) == ("POST", "tim@apollo.io")
     assert sent.url.params["reveal_phone_number"] == "false"

@@ -18,6 +18,7 @@ from cleanlist_server.engine.runner import (
 )
 from cleanlist_server.providers.base import ProviderError, ProviderUnavailable
 from cleanlist_server.providers.config import ProviderSettings
+from cleanlist_server.providers.http import UNDATED_AGE
 from cleanlist_server.providers.vendors.gravatar import (
     ADAPTER,
     GRAVATAR_CONFIDENCE,
@@ -126,7 +127,9 @@ async def test_public_profile_maps_visible_verified_accounts() -> None:
     assert got["linkedin_url"] == "https://linkedin.com/in/alex-morgan-example"
     assert got["github_url"] == "https://github.com/alexmorgan"
     assert "twitter_url" not in got  # hidden
-    assert result.fields["full_name"].observed_at == NOW  # no last_profile_edit without a key
+    assert (
+        result.fields["full_name"].observed_at == NOW - UNDATED_AGE
+    )  # no last_profile_edit without a key
 
 
 async def test_not_found_is_a_miss() -> None:

@@ -18,6 +18,7 @@ from cleanlist_server.engine.runner import (
 )
 from cleanlist_server.normalize.record import normalize_fields
 from cleanlist_server.providers.base import ProviderError, ProviderUnavailable
+from cleanlist_server.providers.http import UNDATED_AGE
 from cleanlist_server.providers.vendors.leadmagic import (
     ADAPTER,
     FINDER_STATUS,
@@ -108,7 +109,7 @@ async def test_email_finder_match_maps_the_documented_example() -> None:
     assert "company_industry" not in got  # documented as ""
     email = result.fields["email"]
     assert email.confidence == FINDER_STATUS["valid"][1]
-    assert email.observed_at == NOW  # LeadMagic has no last-seen field
+    assert email.observed_at == NOW - UNDATED_AGE  # LeadMagic has no last-seen field
     assert json.loads(calls[0].content) == {
         "first_name": "Jesse",
         "last_name": "Ouellette",

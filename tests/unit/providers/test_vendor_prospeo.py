@@ -17,7 +17,7 @@ from cleanlist_server.engine.runner import (
 )
 from cleanlist_server.normalize.record import normalize_fields
 from cleanlist_server.providers.base import ProviderError, ProviderUnavailable
-from cleanlist_server.providers.http import HttpProvider
+from cleanlist_server.providers.http import UNDATED_AGE, HttpProvider
 from cleanlist_server.providers.vendors.prospeo import (
     ADAPTER,
     UNVERIFIED_CONFIDENCE,
@@ -98,7 +98,9 @@ async def test_confidence_is_the_verified_prior_only_with_an_email() -> None:
     adapter, _ = replay(ADAPTER, fixture("match"))
     result = await adapter.lookup(BY_EMAIL)
     assert {fv.confidence for fv in result.fields.values()} == {UNVERIFIED_CONFIDENCE}
-    assert {fv.observed_at for fv in result.fields.values()} == {NOW}  # no last-seen field
+    assert {fv.observed_at for fv in result.fields.values()} == {
+        NOW - UNDATED_AGE
+    }  # no last-seen field
 
 
 async def test_request_carries_the_key_header_and_documented_body() -> None:

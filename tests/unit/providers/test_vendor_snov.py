@@ -20,6 +20,7 @@ from cleanlist_server.engine.runner import (
 )
 from cleanlist_server.normalize.record import normalize_fields
 from cleanlist_server.providers.base import ProviderError, ProviderUnavailable
+from cleanlist_server.providers.http import UNDATED_AGE
 from cleanlist_server.providers.vendors.snov import (
     ADAPTER,
     PROFILE_CONFIDENCE,
@@ -251,7 +252,7 @@ async def test_finder_starts_a_task_and_polls_until_completed() -> None:
         "company_domain": "example.com",
     }
     assert result.fields["email"].confidence == SMTP_CONFIDENCE["valid"]
-    assert result.fields["email"].observed_at == NOW
+    assert result.fields["email"].observed_at == NOW - UNDATED_AGE
     assert json.loads(calls[1].content) == {
         "rows": [{"first_name": "John", "last_name": "Doe", "domain": "example.com"}]
     }

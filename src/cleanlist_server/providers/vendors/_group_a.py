@@ -130,6 +130,7 @@ def verdict(
     if status is None or status == "unknown":
         return ProviderResult.miss(adapter.name)
     raw = {**extra, "email": email, "email_status": status}
+    seen = observed_at or adapter.clock()  # a verification is a live check
     return adapter.result(
-        raw, observed_at=observed_at, confidence=VERDICT_CONFIDENCE, employer_from_email=False
+        raw, observed_at=seen, confidence=VERDICT_CONFIDENCE, employer_from_email=False
     )
