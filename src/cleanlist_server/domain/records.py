@@ -77,6 +77,10 @@ class ProviderResult:
     matched: bool
     fields: dict[str, FieldValue] = field(default_factory=dict)
     error: str | None = None
+    about: dict[str, Any] = field(default_factory=dict)
+    """The identifiers the answer is about when they are not among its fields (the
+    domain a website was fetched for): never counted as confirmation, but an answer
+    about another company than the chosen employer is kept out of the employment."""
 
     @classmethod
     def miss(cls, provider: str) -> ProviderResult:

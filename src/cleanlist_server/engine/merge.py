@@ -29,6 +29,7 @@ from typing import Any
 
 from cleanlist_server.domain.fields import COMPANY_FIELDS
 from cleanlist_server.domain.records import FieldValue, ProviderResult
+from cleanlist_server.normalize.emails import is_free_domain
 
 EMPLOYER_FIELDS = ("company_domain", "company_name")
 """Fields that name the employer, in order of trust."""
@@ -117,31 +118,53 @@ def merge(
             if fv.value is not None:
                 candidates.setdefault(name, []).append(Candidate(fv, rank))
     decisions: dict[str, FieldDecision] = {}
-    employer_rejects: set[str] = set()
-    employer = next((name for name in EMPLOYER_FIELDS if name in candidates), None)
-    if employer is not None:
-        decision = _decide(candidates[employer], reliability, support_window)
-        decisions[employer] = decision
-        winners = set(decision.sources)
-        employer_rejects = {source_of(fv) for fv in decision.rejected} - winners
+    excluded: set[str] = set()
+    backers: set[str] = set()
+    for name in EMPLOYER_FIELDS:
+        if name not in candidates:
+            continue
+        kept = [c for c in candidates[name] if source_of(c.value) not in excluded]
+        # The employer's name comes from those who placed the person at its domain.
+        kept = [c for c in kept if source_of(c.value) in backers] or kept
+        if not kept:
+            continue
+        decision = _decide(kept, reliability, support_window, name)
+        dropped = tuple(c.value for c in candidates[name] if c not in kept)
+        decisions[name] = FieldDecision(
+            decision.winner, decision.sources, decision.contenders, decision.rejected + dropped
+        )
+        # Sources that named another employer cannot tell us about this one.
+        winner_key = value_key(decision.winner.value)
+        excluded |= {
+            source_of(fv) for fv in decision.rejected + dropped if value_key(fv.value) != winner_key
+        }
+        backers = {source_of(c.value) for c in kept if c.value.value == decision.winner.value}
+    domain = decisions.get("company_domain")
+    if domain is not None:
+        employer_domain = str(domain.winner.value).casefold()
+        excluded |= {
+            source_of(c.value)
+            for c in candidates.get("email", ())
+            if _works_elsewhere(str(c.value.value), employer_domain)
+        }
+        excluded |= {
+            r.provider
+            for r in matched
+            if (about := r.about.get("company_domain")) and str(about).casefold() != employer_domain
+        }
     for name, cands in candidates.items():
         if name in decisions:
             continue
-        if name in EMPLOYMENT_FIELDS and employer_rejects:
-            # Sources that named another employer cannot tell us about this one.
-            kept = [c for c in cands if source_of(c.value) not in employer_rejects]
-            if not kept:
-                continue
-            decision = _decide(kept, reliability, support_window, name)
-            dropped = tuple(c.value for c in cands if source_of(c.value) in employer_rejects)
-            decisions[name] = FieldDecision(
-                decision.winner,
-                decision.sources,
-                decision.contenders,
-                decision.rejected + dropped,
-            )
-        else:
-            decisions[name] = _decide(cands, reliability, support_window, name)
+        kept = cands
+        if name in EMPLOYMENT_FIELDS and excluded:
+            kept = [c for c in cands if source_of(c.value) not in excluded]
+        if not kept:
+            continue
+        decision = _decide(kept, reliability, support_window, name)
+        dropped = tuple(c.value for c in cands if c not in kept)
+        decisions[name] = FieldDecision(
+            decision.winner, decision.sources, decision.contenders, decision.rejected + dropped
+        )
     for name, given in (pinned or {}).items():
         others = candidates.get(name, [])
         agreeing = tuple(
@@ -160,6 +183,12 @@ def merge(
             given, agreeing, len({source_of(c.value) for c in others}) or 1, rejected
         )
     return Merged(decisions)
+
+
+def _works_elsewhere(email: str, employer_domain: str) -> bool:
+    """A work address at another company's domain (free-mail addresses say nothing)."""
+    at = email.rsplit("@", 1)[-1].casefold()
+    return at != employer_domain and not is_free_domain(at)
 
 
 def _union(cands: list[Candidate]) -> FieldDecision:

@@ -305,7 +305,12 @@ class DnsProvider:
         if not facts.evidence:
             return ProviderResult.miss(self.name)
         value = FieldValue(facts.products, self.name, self.clock(), facts.confidence)
-        return ProviderResult(self.name, matched=True, fields={"company_tech_stack": value})
+        return ProviderResult(
+            self.name,
+            matched=True,
+            fields={"company_tech_stack": value},
+            about={"company_domain": domain},
+        )
 
     async def _own_includes(self, domain: str, texts: Sequence[str]) -> list[str]:
         """SPF records of includes inside the company's own domain, a few levels deep."""

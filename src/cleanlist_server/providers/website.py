@@ -615,7 +615,9 @@ class WebsiteProvider:
             name: FieldValue(value, self.name, now, round(confidence * factor, 4))
             for name, (value, confidence) in values.items()
         }
-        return ProviderResult(provider=self.name, matched=True, fields=fields)
+        return ProviderResult(
+            provider=self.name, matched=True, fields=fields, about={"company_domain": domain}
+        )
 
     async def fetch(self, url: str) -> Page | None:
         """The homepage as text, ``None`` for not-found or a non-HTML body; typed errors."""

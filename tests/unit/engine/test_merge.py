@@ -142,3 +142,31 @@ def test_tech_stacks_are_the_union_of_what_sources_saw() -> None:
     decision = merged.decisions["company_tech_stack"]
     assert decision.winner.value == ["Google Workspace", "HubSpot", "React"]
     assert decision.sources == ("website", "dns") and not decision.rejected
+
+
+def test_sources_naming_another_employer_by_name_or_email_are_kept_out() -> None:
+    merged = merge(
+        [
+            result(
+                "a", company_domain=("new.test", 50), company_name=("New Co", 50), title=("CMO", 50)
+            ),
+            result("b", company_domain=("new.test", 40)),
+            result("c", company_name=("Old Co", 60), title=("Ops Manager", 60)),
+            result("d", email=("ann@old.test", 70), title=("Analyst", 70)),
+        ]
+    )
+    assert merged.winners["company_name"].value == "New Co"
+    assert merged.winners["title"].value == "CMO"
+    rejected = {fv.value for fv in merged.rejected["title"]}
+    assert rejected == {"Ops Manager", "Analyst"}
+
+
+def test_answers_about_another_company_stay_out_of_the_employment() -> None:
+    stale_site = ProviderResult(
+        "website",
+        True,
+        {"company_tech_stack": FieldValue(["Citrix"], "website", T0, 0.7)},
+        about={"company_domain": "old.test"},
+    )
+    merged = merge([result("a", company_domain=("new.test", 5)), stale_site])
+    assert "company_tech_stack" not in merged.winners
