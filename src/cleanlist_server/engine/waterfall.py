@@ -276,7 +276,7 @@ class Waterfall:
         if not query.include_phone:
             fields -= PHONE_FIELDS - options.required
             wanted -= PHONE_FIELDS - options.required
-        missing = (fields - known.keys()) | (fields & UNION_FIELDS)
+        missing = fields - known.keys()
         return missing, wanted & missing
 
     def _worth(

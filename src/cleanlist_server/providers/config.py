@@ -104,8 +104,9 @@ DEFAULT_COSTS: dict[str, tuple[float, float]] = {
 }
 
 #: Waterfall used when neither the file nor the environment names one: the built-ins
-#: that need no key and no network beyond DNS/SMTP.
-DEFAULT_ORDER: tuple[str, ...] = ("kb", "email_verifier", "email_finder")
+#: that need no key and no network beyond DNS/SMTP (``website`` fetches company
+#: homepages and ``gravatar`` sends email hashes to Gravatar: both are opt-in).
+DEFAULT_ORDER: tuple[str, ...] = ("kb", "email_verifier", "email_finder", "phone", "dns")
 DEFAULT_STRATEGY: Strategy = "static"
 STRATEGIES: tuple[Strategy, ...] = ("static", "adaptive")
 

@@ -81,7 +81,7 @@ def test_known_providers_order_and_partition() -> None:
 
 def test_defaults_when_nothing_configured(tmp_path: Path) -> None:
     config = load(tmp_path)
-    assert config.order == DEFAULT_ORDER == ("kb", "email_verifier", "email_finder")
+    assert config.order == DEFAULT_ORDER == ("kb", "email_verifier", "email_finder", "phone", "dns")
     assert config.strategy == "static"
     assert set(config.providers) == set(KNOWN_PROVIDERS)
     kb = config.providers["kb"]
