@@ -48,10 +48,21 @@ def test_demo_enriches_and_verifies_with_no_vendor_key(tmp_path: Path) -> None:
                 "/v1/enrich/contact",
                 json={"full_name": "Jane Doe", "company_domain": "acme.test"},
             ).json()
+            maya = c.post(
+                "/v1/enrich/contact?expand=provenance",
+                json={"email": "maya.patel@northwind.test"},
+            ).json()
         assert jane["contact"]["title"] == "VP of Marketing"
         assert jane["contact"]["email_status"] == "valid"
         assert bob["contact"]["email_status"] == "risky"
         assert found["contact"]["email"] == "jane@acme.test"
+        # The market's first memorable person: a rich record from the sandbox vendors.
+        assert maya["contact"]["title"] == "VP of Sales"
+        assert maya["contact"]["company_name"] == "Northwind Analytics"
+        assert maya["contact"]["email_status"] == "valid"
+        assert maya["meta"]["providers_matched"] >= 3
+        called = {p["name"] for p in maya["provenance"]["providers"]}
+        assert {"apollo", "pdl"} & called
         assert (tmp_path / "data" / "demo.db").exists()
     finally:
         proc.terminate()

@@ -150,3 +150,15 @@ def test_faults_are_counted_and_keys_never_logged(
     log = srv.log.read_text()
     for secret in ("sandbox-lusha-nocredits", "not-the-hunter-key-3f9a", market.key("pdl")):
         assert secret not in log
+
+
+def test_the_sdk_narrows_and_expands(market_server: Server) -> None:
+    from cleanlist import Cleanlist
+
+    with Cleanlist(api_key=market_server.new_key(), base_url=market_server.base_url) as client:
+        r = client.enrich.contact(
+            email=MAYA["email"], providers=["pdl", "hunter"], expand="provenance"
+        )
+        again = client.enrichments.retrieve(r["id"], expand="provenance")
+    assert [p["name"] for p in r["provenance"]["providers"]] == ["pdl", "hunter"]
+    assert again["provenance"] == r["provenance"]

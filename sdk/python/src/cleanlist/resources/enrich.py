@@ -11,6 +11,15 @@ from ._base import AsyncResource, SyncResource, compact
 __all__ = ["AsyncEnrich", "Enrich"]
 
 
+def _contact_options(
+    body: dict[str, Any], expand: str | None, idempotency_key: str | None
+) -> RequestOptions:
+    params = (("expand", expand),) if expand else None
+    return RequestOptions(
+        "POST", "/v1/enrich/contact", json=body, params=params, idempotency_key=idempotency_key
+    )
+
+
 class Enrich(SyncResource):
     def contact(
         self,
@@ -23,14 +32,22 @@ class Enrich(SyncResource):
         company_name: str | None = None,
         company_domain: str | None = None,
         include_phone: bool | None = None,
+        required: list[str] | None = None,
+        min_confidence: float | None = None,
+        providers: list[str] | None = None,
+        max_provider_cost: float | None = None,
+        expand: str | None = None,
         idempotency_key: str | None = None,
         **extra: Any,
     ) -> Result:
         """Enrich one person; returns ``{"id", "status", "contact", "meta"}``.
 
         Identify them by ``email``, ``linkedin_url`` or a name plus ``company_name`` /
-        ``company_domain``. ``include_phone=False`` caps the charge at 1 credit. Parameters left
-        as ``None`` are not sent; ``extra`` keyword arguments are sent as additional body fields.
+        ``company_domain``. ``include_phone=False`` caps the charge at 1 credit. The waterfall
+        can be narrowed: ``required`` fields, ``min_confidence``, an explicit ``providers``
+        order, ``max_provider_cost``; ``expand="provenance"`` adds per-field sources. Parameters
+        left as ``None`` are not sent; ``extra`` keyword arguments are sent as additional body
+        fields.
         """
         body = compact(
             {
@@ -42,12 +59,14 @@ class Enrich(SyncResource):
                 "company_name": company_name,
                 "company_domain": company_domain,
                 "include_phone": include_phone,
+                "required": required,
+                "min_confidence": min_confidence,
+                "providers": providers,
+                "max_provider_cost": max_provider_cost,
                 **extra,
             }
         )
-        return self._client.request(
-            RequestOptions("POST", "/v1/enrich/contact", json=body, idempotency_key=idempotency_key)
-        )
+        return self._client.request(_contact_options(body, expand, idempotency_key))
 
     def lead(
         self,
@@ -103,6 +122,11 @@ class AsyncEnrich(AsyncResource):
         company_name: str | None = None,
         company_domain: str | None = None,
         include_phone: bool | None = None,
+        required: list[str] | None = None,
+        min_confidence: float | None = None,
+        providers: list[str] | None = None,
+        max_provider_cost: float | None = None,
+        expand: str | None = None,
         idempotency_key: str | None = None,
         **extra: Any,
     ) -> Result:
@@ -117,12 +141,14 @@ class AsyncEnrich(AsyncResource):
                 "company_name": company_name,
                 "company_domain": company_domain,
                 "include_phone": include_phone,
+                "required": required,
+                "min_confidence": min_confidence,
+                "providers": providers,
+                "max_provider_cost": max_provider_cost,
                 **extra,
             }
         )
-        return await self._client.request(
-            RequestOptions("POST", "/v1/enrich/contact", json=body, idempotency_key=idempotency_key)
-        )
+        return await self._client.request(_contact_options(body, expand, idempotency_key))
 
     async def lead(
         self,

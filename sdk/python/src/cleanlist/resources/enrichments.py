@@ -18,12 +18,17 @@ def _path(id: str) -> str:
 
 
 class Enrichments(SyncResource):
-    def retrieve(self, id: str) -> Result:
-        """Fetch a stored enrichment by the ``id`` an enrich call returned."""
-        return self._client.request(RequestOptions("GET", _path(id)))
+    def retrieve(self, id: str, *, expand: str | None = None) -> Result:
+        """Fetch a stored enrichment by the ``id`` an enrich call returned
+        (``expand="provenance"`` adds per-field sources)."""
+        return self._client.request(RequestOptions("GET", _path(id), params=_params(expand)))
 
 
 class AsyncEnrichments(AsyncResource):
-    async def retrieve(self, id: str) -> Result:
+    async def retrieve(self, id: str, *, expand: str | None = None) -> Result:
         """Async :meth:`Enrichments.retrieve`."""
-        return await self._client.request(RequestOptions("GET", _path(id)))
+        return await self._client.request(RequestOptions("GET", _path(id), params=_params(expand)))
+
+
+def _params(expand: str | None) -> tuple[tuple[str, str], ...] | None:
+    return (("expand", expand),) if expand else None
