@@ -148,12 +148,54 @@ class Settings(BaseSettings):
     extra_role_accounts: str = Field(
         "", description="Comma-separated local parts to treat as role accounts (info, sales, ...)."
     )
+    intent_refresh_hours: int = Field(
+        168,
+        ge=0,
+        description=(
+            "Hours between refreshes of a company's intent signals (hiring, technology "
+            "changes); the server's scheduler refreshes the domains that are due. 0 disables "
+            "the schedule (`cleanlist refresh-intent` and first-use refreshes still run)."
+        ),
+    )
+    intent_refresh_batch: int = Field(
+        200, ge=1, description="Most domains the scheduler refreshes per hourly cycle."
+    )
+    intent_inline_timeout: float = Field(
+        5.0,
+        ge=0,
+        description=(
+            "Seconds a lead request waits for the first refresh of a company never refreshed "
+            "before; the refresh goes on in the background after that. 0: never wait."
+        ),
+    )
+    intent_half_life_days: float = Field(
+        30.0,
+        gt=0,
+        le=3650,
+        description=(
+            "Days after which an intent signal counts half; the default of ICP profiles that "
+            "set no `intent_half_life_days`."
+        ),
+    )
+    job_board_urls: str = Field(
+        "",
+        description=(
+            "Comma-separated `board=url` overrides of the job-board API bases (greenhouse, "
+            "lever, ashby, workable); empty = their public APIs."
+        ),
+    )
     log_level: str = Field("info", description="Log level: debug, info, warning, error.")
 
     @field_validator("database_url")
     @classmethod
     def _strip(cls, value: str) -> str:
         return value.strip()
+
+    @field_validator("job_board_urls")
+    @classmethod
+    def _board_urls(cls, value: str) -> str:
+        board_urls(value)
+        return value
 
     def csv(self, name: str) -> tuple[str, ...]:
         """A comma-separated setting as a tuple of trimmed, non-empty items."""
@@ -167,3 +209,21 @@ class Settings(BaseSettings):
             return None
         path = url.split(":///", 1)[1] if ":///" in url else ""
         return None if path in ("", ":memory:") else Path(path)
+
+
+JOB_BOARDS = ("greenhouse", "lever", "ashby", "workable")
+
+
+def board_urls(value: str) -> dict[str, str]:
+    """``CLEANLIST_JOB_BOARD_URLS`` as ``{board: base URL}``; a bad entry raises ValueError."""
+    out: dict[str, str] = {}
+    for item in value.split(","):
+        if not item.strip():
+            continue
+        board, sep, url = (part.strip() for part in item.partition("="))
+        if not sep or board.lower() not in JOB_BOARDS:
+            raise ValueError(f"{item.strip()!r}: expected board=url, board one of {JOB_BOARDS}")
+        if not url.startswith(("http://", "https://")):
+            raise ValueError(f"{item.strip()!r}: the URL must start with http:// or https://")
+        out[board.lower()] = url.rstrip("/")
+    return out

@@ -14,12 +14,23 @@ from cleanlist_server import __version__, bootstrap
 from cleanlist_server.api import errors
 from cleanlist_server.api.idempotency import IdempotencyMiddleware
 from cleanlist_server.api.middleware import RequestContext
-from cleanlist_server.api.routes import credits, enrich, health, imports, verify
+from cleanlist_server.api.routes import (
+    credits,
+    enrich,
+    events,
+    health,
+    icp_profiles,
+    imports,
+    leads,
+    verify,
+)
 from cleanlist_server.config import Settings
 from cleanlist_server.storage.migrate import migrate
 
 log = logging.getLogger("cleanlist.app")
 STATS_FLUSH_SECONDS = 5.0
+INTENT_FIRST_CYCLE_SECONDS = 60.0
+INTENT_CYCLE_SECONDS = 3600.0
 
 
 async def _flush_forever(container: bootstrap.Container) -> None:
@@ -30,6 +41,20 @@ async def _flush_forever(container: bootstrap.Container) -> None:
             await container.flush_stats()
         except Exception:  # a failed flush is retried with the next one
             log.exception("could not persist provider statistics")
+
+
+async def _refresh_intent_forever(container: bootstrap.Container) -> None:
+    """Refresh the intent signals that are due, a bounded batch every hour (docs/leads.md)."""
+    settings = container.settings
+    await asyncio.sleep(INTENT_FIRST_CYCLE_SECONDS)
+    while True:
+        try:
+            reports = await container.intent.refresh_due(settings.intent_refresh_batch)
+            if reports:
+                log.info("refreshed the intent signals of %d domains", len(reports))
+        except Exception:  # the next cycle tries again
+            log.exception("intent refresh cycle failed")
+        await asyncio.sleep(min(INTENT_CYCLE_SECONDS, settings.intent_refresh_hours * 3600.0))
 
 
 def create_app(
@@ -46,13 +71,16 @@ def create_app(
         if run_migrations:
             await migrate(settings.database_url)
         await container.stats.load()
-        flusher = asyncio.create_task(_flush_forever(container))
+        tasks = [asyncio.create_task(_flush_forever(container))]
+        if settings.intent_refresh_hours > 0:
+            tasks.append(asyncio.create_task(_refresh_intent_forever(container)))
         try:
             yield
         finally:
-            flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await flusher
+            for task in tasks:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await container.close()
 
     app = FastAPI(
@@ -63,7 +91,7 @@ def create_app(
     )
     app.state.container = container
     errors.install(app)
-    for module in (health, enrich, credits, imports, verify):
+    for module in (health, enrich, leads, icp_profiles, events, credits, imports, verify):
         app.include_router(module.router)
     app.add_middleware(IdempotencyMiddleware, store=container.idempotency)
     app.add_middleware(

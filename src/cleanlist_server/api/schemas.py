@@ -7,9 +7,9 @@ contact fields and a test keeps the two equal.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, WithJsonSchema
 
 from cleanlist_server.domain.enums import (
     CompanyRevenue,
@@ -73,8 +73,8 @@ class ContactRequest(StrictModel):
     )
 
 
-class Contact(BaseModel):
-    """A verified, normalized contact. Unknown fields are null, never invented."""
+class _PersonFields(BaseModel):
+    """The person half of a contact."""
 
     email: str | None = Field(None, description="Work email address.")
     email_status: EmailStatus | None = Field(
@@ -108,6 +108,11 @@ class Contact(BaseModel):
     country: str | None = Field(None, description="Country (English short name).")
     country_code: str | None = Field(None, description="ISO 3166-1 alpha-2 country code.")
     timezone: str | None = Field(None, description="IANA time zone ('America/Los_Angeles').")
+
+
+class Company(BaseModel):
+    """A company's firmographics (the `company_*` fields of a contact)."""
+
     company_name: str | None = Field(None, description="Current employer.")
     company_domain: str | None = Field(None, description="Employer's primary domain.")
     company_website: str | None = Field(None, description="Employer's website URL.")
@@ -128,6 +133,10 @@ class Contact(BaseModel):
     company_hq_country: str | None = Field(None, description="Headquarters country.")
     company_tech_stack: list[str] | None = Field(None, description="Technologies in use.")
     company_type: str | None = Field(None, description="Public, private, nonprofit, ...")
+
+
+class Contact(Company, _PersonFields):
+    """A verified, normalized contact. Unknown fields are null, never invented."""
 
 
 class Meta(BaseModel):
@@ -247,3 +256,169 @@ class VerifyResult(BaseModel):
 
 class VerifyBatchResponse(BaseModel):
     results: list[VerifyResult] = Field(description="One result per address, in input order.")
+
+
+# --- lead enrichment ------------------------------------------------------------------
+
+
+class LeadRequest(ContactRequest):
+    """A person (as for a contact), or a company alone (`company_domain` or
+    `company_name`) to get its best-fit known people as ranked leads."""
+
+    icp_profile_id: StrictStr | None = Field(
+        None,
+        max_length=40,
+        description="Score against this ICP profile ('icp_...') instead of the account's "
+        "default; an unknown or deleted one is a 404.",
+    )
+    limit: StrictInt | None = Field(
+        None,
+        ge=1,
+        le=25,
+        description="Company-only requests: how many leads to return (default 5, at most 25).",
+    )
+
+
+class IntentSignalDetail(BaseModel):
+    code: str = Field(description="`hiring_sales`, `adopted_hubspot`, `visited_pricing`, ...")
+    detected_at: str = Field(description="When the signal was last seen (UTC).")
+    source: str = Field(description="`greenhouse:acme`, `website`, `dns`, `web_events`, ...")
+    evidence: dict[str, Any] = Field(description="Counts and examples (job postings, URLs).")
+
+
+class Lead(Contact):
+    """A contact, scored against an ICP profile, with its buying-intent signals."""
+
+    icp_score: int = Field(ge=0, le=100, description="0-100 fit: 80+ high, 50-79 nurture.")
+    icp_tier: Literal["high", "nurture", "deprioritize"]
+    icp_signals: list[str] = Field(description="What matched (`target_seniority`, ...).")
+    icp_breakdown: dict[str, int] = Field(
+        description="Points per criterion; they sum to `icp_score` exactly."
+    )
+    intent_signals: list[str] = Field(description="Intent signal codes, newest first.")
+    intent_signal_details: list[IntentSignalDetail]
+
+
+class LeadMeta(Meta):
+    icp_profile_id: str = Field(description="The ICP profile the lead was scored against.")
+
+
+class LeadEnrichment(BaseModel):
+    """The answer for a person."""
+
+    id: str = Field(description="Enrichment id ('ev_...'); GET /v1/enrichments/{id}.")
+    status: Literal["completed", "not_found"]
+    lead: Lead | None = Field(description="The lead; null when nothing matched.")
+    meta: LeadMeta
+    provenance: dict[str, Any] | None = Field(None, description="Only with ?expand=provenance.")
+
+
+class CompanyLeads(BaseModel):
+    """The answer for a company alone: its best-fit known people, best first."""
+
+    id: str = Field(description="Enrichment id ('ev_...'); GET /v1/enrichments/{id}.")
+    status: Literal["completed", "not_found"]
+    company: Company | None = Field(description="The company; null when it is unknown.")
+    leads: list[Lead] = Field(description="At most `limit`, by `icp_score` descending.")
+    meta: LeadMeta
+    provenance: dict[str, Any] | None = Field(None, description="Only with ?expand=provenance.")
+
+
+# --- ICP profiles ---------------------------------------------------------------------
+
+
+class IcpCriteria(BaseModel):
+    """What a lead is matched against; a criterion left out is not scored
+    (docs/icp-scoring.md)."""
+
+    seniorities: list[str] | None = Field(None, description="entry ... vp, c_level, owner.")
+    departments: list[str] | None = Field(None, description="Sales, Marketing, ...")
+    company_sizes: list[str] | None = Field(None, description="Bands: 51-200, 201-500, ...")
+    industries: list[str] | None = Field(None, description="Labels (SaaS) or NAICS prefixes.")
+    revenues: list[str] | None = Field(None, description="Bands: $10M-$25M, ...")
+    countries: list[str] | None = Field(None, description="ISO 3166-1 alpha-2 codes or names.")
+    technologies: list[str] | None = Field(None, description="Matched in company_tech_stack.")
+    excluded_domains: list[str] | None = Field(None, description="Leads there score 0.")
+    competitors: list[str] | None = Field(
+        None, description="Leads there lose points; visits from there are `evaluated_competitor`."
+    )
+
+
+_CRITERIA_SCHEMA = WithJsonSchema(IcpCriteria.model_json_schema())
+_WEIGHTS_SCHEMA = WithJsonSchema(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "number"},
+        "description": "Overrides of the default weights: seniority, department, company_size, "
+        "industry, revenue, country, technology (relative), intent, competitor (points).",
+    }
+)
+
+
+class IcpProfileCreate(StrictModel):
+    name: StrictStr = Field(description="Unique in the account.")
+    default: StrictBool = Field(False, description="Make it the account's default profile.")
+    criteria: Annotated[dict[str, Any], _CRITERIA_SCHEMA]
+    weights: Annotated[dict[str, Any], _WEIGHTS_SCHEMA] | None = None
+    intent_half_life_days: float | None = Field(
+        None, description="Days after which a signal counts half (CLEANLIST_INTENT_HALF_LIFE_DAYS)."
+    )
+
+
+class IcpProfileUpdate(StrictModel):
+    """Only the fields given change; the result is validated as a whole."""
+
+    name: StrictStr | None = None
+    default: StrictBool | None = Field(
+        None, description="true makes it the default; the default cannot be set to false."
+    )
+    criteria: Annotated[dict[str, Any], _CRITERIA_SCHEMA] | None = None
+    weights: Annotated[dict[str, Any], _WEIGHTS_SCHEMA] | None = None
+    intent_half_life_days: float | None = None
+
+
+class IcpProfile(BaseModel):
+    id: str = Field(description="'icp_...'")
+    name: str
+    default: bool
+    criteria: IcpCriteria = Field(description="Canonical values; unset criteria are left out.")
+    weights: dict[str, float] = Field(description="The explicit weight overrides.")
+    intent_half_life_days: float
+    created_at: str
+    updated_at: str
+
+
+class IcpProfileList(BaseModel):
+    data: list[IcpProfile] = Field(description="Oldest first; exactly one is the default.")
+
+
+class IcpProfileDeleted(BaseModel):
+    id: str
+    deleted: Literal[True]
+    promoted_default: str | None = Field(
+        description="The profile that became the default, when the default was deleted."
+    )
+
+
+# --- web events -----------------------------------------------------------------------
+
+
+class WebEvent(BaseModel):
+    """One page view or form submission on the account's own site."""
+
+    type: Literal["page_view", "form_submit"]
+    email: str | None = Field(None, description="Who, when known (a work email gives the domain).")
+    company_domain: str | None = Field(None, description="Their company; this or email is needed.")
+    url: str = Field(description="The page (absolute http(s) URL).")
+    referrer: str | None = Field(None, description="Where the visitor came from.")
+    occurred_at: str = Field(description="ISO 8601; not in the future (5 minutes of skew).")
+
+
+class EventBatch(StrictModel):
+    events: list[Annotated[Any, WithJsonSchema(WebEvent.model_json_schema())]] = Field(
+        description="1 to 1,000 events, all accepted or none."
+    )
+
+
+class EventsAccepted(BaseModel):
+    accepted: int

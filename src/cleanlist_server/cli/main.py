@@ -102,22 +102,37 @@ def demo(
     host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
-    """Start the sandbox mail world and the API on it, with a demo key and contacts.
+    """Start the sandbox market and the API on it, with a demo key and contacts.
 
-    Everything stays on loopback: the verifier asks the sandbox's DNS server and probes
-    its SMTP hosts (acme.test, catchall.test, greylist.test, ...; docs/sandbox.md).
+    Everything stays on loopback: 13 commercial vendors speaking their documented APIs,
+    company websites and job boards (one HTTP server), DNS and SMTP hosts for the verifier
+    (docs/sandbox-market.md, docs/sandbox.md). Every provider is enabled, with the
+    market's keys; no key of any real vendor is needed.
     """
     import os
     from importlib import resources
 
     import uvicorn
 
+    from cleanlist_server.providers.config import KNOWN_PROVIDERS
+    from cleanlist_server.sandbox.market.running import demo_market, mail_world, start_market
     from cleanlist_server.sandbox.world import default_world, start_world
 
-    world = start_world(default_world())
+    population = demo_market()
+    spec = mail_world(population)
+    for domain in default_world().domains:  # acme.test & co: the scripted mail behaviours
+        spec.add(domain)
+    world = start_world(spec)
+    try:
+        market = start_market(population, latency_scale=0.2, with_mail=False)
+    except BaseException:
+        world.stop()
+        raise
     os.environ.update(
         {
             **world.env(),
+            **market.env(),
+            "CLEANLIST_PROVIDERS": ",".join(KNOWN_PROVIDERS),
             "CLEANLIST_ALLOW_TEST_DOMAINS": "true",
             "CLEANLIST_EGRESS_ALLOW": "127.0.0.0/8",
             "CLEANLIST_SMTP_HELO": "demo.cleanlist.test",
@@ -143,7 +158,12 @@ def demo(
         out.print(
             f"try: curl -s -X POST http://{host}:{port}/v1/enrich/contact "
             f'-H "Authorization: Bearer {key}" -H "Content-Type: application/json" '
-            """-d '{"email": "jane@acme.test"}'""",
+            """-d '{"email": "maya.patel@northwind.test"}'""",
+            highlight=False,
+        )
+        out.print(
+            f"sandbox market at {market.url} ({len(market.vendors)} vendors, "
+            f"{len(population.people)} people); your own contacts: jane@acme.test",
             highlight=False,
         )
         uvicorn.run(
@@ -154,6 +174,7 @@ def demo(
             log_level="warning",
         )
     finally:
+        market.stop()
         world.stop()
 
 
@@ -291,6 +312,58 @@ async def _observed_stats() -> dict[str, Any]:
         return {row["name"]: row_totals(row) for row in rows}
     finally:
         await db.dispose()
+
+
+@app.command("refresh-intent")
+def refresh_intent(
+    domain: Annotated[
+        list[str] | None,
+        typer.Option("--domain", "-d", help="Refresh this company domain now (repeatable)."),
+    ] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(min=1, help="Most domains due [CLEANLIST_INTENT_REFRESH_BATCH]."),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="One JSON report per line.")] = False,
+) -> None:
+    """Refresh companies' intent signals (job boards, website and DNS technologies).
+
+    With --domain, those domains now; without, the domains that are due, as one cycle of
+    the server's scheduler. Prints what each refresh found.
+    """
+    from cleanlist_server.normalize.domains import registrable_domain
+
+    wanted = []
+    for raw in domain or ():
+        found = registrable_domain(raw)
+        if found is None:
+            err.print(f"[red]error:[/red] {raw!r} is not a domain name")
+            raise typer.Exit(2)
+        wanted.append(found)
+
+    async def work(c: bootstrap.Container) -> list[dict[str, Any]]:
+        if wanted:
+            return [await c.intent.refresh(d) for d in dict.fromkeys(wanted)]
+        return await c.intent.refresh_due(limit or c.settings.intent_refresh_batch)
+
+    reports = run(work)
+    for report in reports:
+        if json_out:
+            sys.stdout.write(orjson.dumps(report).decode() + "\n")
+            continue
+        hiring, tech = report["hiring"], report["technology"]
+        signals = hiring.get("signals", []) + tech.get("signals", [])
+        out.print(
+            f"{report['domain']}: {report['status']}; "
+            f"boards {', '.join(hiring.get('boards', [])) or '-'} "
+            f"({hiring.get('postings', 0)} postings); "
+            f"technologies {', '.join(tech['technologies']) or '-'}; "
+            f"signals {', '.join(signals) or '-'}"
+            + (f"; errors: {'; '.join(report['errors'])}" if report["errors"] else ""),
+            highlight=False,
+        )
+    if not reports and not json_out:
+        out.print("no domain is due")
 
 
 @app.command("migrate")

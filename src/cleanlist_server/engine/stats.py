@@ -118,16 +118,20 @@ class Learning:
 
     def reliability(self, name: str) -> float:
         """Agreement rate with a Beta(2, 2) prior: 0.5 for a provider never compared."""
-        t = self.total(name)
-        return (t.agreements + 2) / (t.agreements + t.disagreements + 4)
+        agreed = disagreed = 0
+        for part in (self.history.get(name), self.fresh.get(name)):
+            if part is not None:
+                agreed += part.agreements
+                disagreed += part.disagreements
+        return (agreed + 2) / (agreed + disagreed + 4)
 
-    def fill_rate(self, name: str, field_name: str, calls: int, hits: int) -> float:
-        """P(this provider returns ``field_name`` on a call), shrunk towards the prior."""
-        t = self.total(name)
-        all_calls = t.calls + calls
-        return (t.field_hits[field_name] + PRIOR_HIT_RATE * PRIOR_WEIGHT) / (
-            all_calls + PRIOR_WEIGHT
-        )
+
+def fill_rate(total: Totals, field_name: str) -> float:
+    """P(a provider returns ``field_name`` on a call), from its totals, shrunk towards
+    the prior for providers seldom called."""
+    return (total.field_hits[field_name] + PRIOR_HIT_RATE * PRIOR_WEIGHT) / (
+        total.calls + PRIOR_WEIGHT
+    )
 
 
 def _from_runner(s: ProviderStats) -> Totals:

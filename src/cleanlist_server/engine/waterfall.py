@@ -48,7 +48,7 @@ from cleanlist_server.engine.merge import (
     value_key,
 )
 from cleanlist_server.engine.runner import Attempt, CallPolicy, ProviderRunner
-from cleanlist_server.engine.stats import Learning
+from cleanlist_server.engine.stats import Learning, fill_rate
 from cleanlist_server.engine.strategy import Outlook, pick_adaptive, worth_calling
 from cleanlist_server.providers.base import Provider
 
@@ -192,7 +192,7 @@ class Waterfall:
         latency = total.mean_latency or 0.5
 
         def fill(name: str) -> float:
-            return self.learning.fill_rate(provider.name, name, live.calls, live.hits)
+            return fill_rate(total, name)
 
         return Outlook(hit_rate=hit_rate, latency=latency, fill=fill)
 

@@ -130,7 +130,20 @@ def require_person_identity(query: Query, body: Mapping[str, Any]) -> None:
     )
 
 
+@dataclass(slots=True)
+class Found:
+    """One waterfall run for one person: the merged outcome, its trace, and a new email
+    check to store with the charge (None when a recent one was reused)."""
+
+    outcome: Enrichment
+    trace: Run
+    new_check: Any = None
+
+
 class ContactEnricher:
+    """POST /v1/enrich/contact; its steps (``run_options``, ``require_funds``, ``lookup``,
+    ``commit``) are the building blocks of lead enrichment too."""
+
     def __init__(
         self,
         db: Any,
@@ -155,15 +168,26 @@ class ContactEnricher:
         require_person_identity(query, body)
         options = self.run_options(body)
         now = self.clock()
-        if caller.live and not self._may_spend(caller, now):
-            raise InsufficientCredits(
-                "The account has no credits left this month.", code="insufficient_credits"
-            )
-        trace = Run()
-        outcome = await self.waterfall.run(query, options, trace=trace)
-        _echo_identifiers(outcome, query, now)
-        new_check = await self._verify_email(outcome)
-        return await self._finish(caller, query, outcome, now, request_key, new_check, trace)
+        self.require_funds(caller, now)
+        found = await self.lookup(query, options, now)
+        contact = render_contact(found.outcome, include_phone=query.include_phone)
+        cost = pricing.contact_cost(contact) if caller.live else 0
+        response = {
+            "id": new_enrichment_id(),
+            "status": "completed" if contact is not None else "not_found",
+            "contact": contact,
+            "meta": meta_of(found.outcome, cost, matched=contact is not None),
+            "provenance": found.trace.provenance(),
+        }
+        return await self.commit(
+            caller,
+            kind="contact",
+            request=request_of(query),
+            response=response,
+            now=now,
+            key=request_key,
+            checks=[found.new_check],
+        )
 
     def run_options(self, body: Mapping[str, Any]) -> RunOptions:
         """The request's narrowing of the waterfall; a bad value is a 422 naming it."""
@@ -196,10 +220,25 @@ class ContactEnricher:
             max_provider_cost=body.get("max_provider_cost"),
         )
 
+    def require_funds(self, caller: Caller, now: datetime) -> None:
+        """402 before any provider is called when the caller cannot pay for one match."""
+        if caller.live and not self._may_spend(caller, now):
+            raise InsufficientCredits(
+                "The account has no credits left this month.", code="insufficient_credits"
+            )
+
+    async def lookup(self, query: Query, options: RunOptions, now: datetime) -> Found:
+        """Run the waterfall for one person and verify the email it returns."""
+        trace = Run()
+        outcome = await self.waterfall.run(query, options, trace=trace)
+        _echo_identifiers(outcome, query, now)
+        new_check = await self._verify_email(outcome)
+        return Found(outcome, trace, new_check)
+
     async def _verify_email(self, outcome: Enrichment) -> Any:
         """Every returned email carries the verdict of a live (or recent) check.
 
-        Returns a new check for ``_finish`` to store in its transaction (None if reused).
+        Returns a new check for ``commit`` to store in its transaction (None if reused).
         """
         email = outcome.fields.get("email")
         if self.check_email is None or email is None or not outcome.matched:
@@ -222,34 +261,20 @@ class ContactEnricher:
             return caller.paid_balance + self.monthly_grant >= pricing.MIN_MATCH_COST
         return caller.free_balance + caller.paid_balance >= pricing.MIN_MATCH_COST
 
-    async def _finish(
+    async def commit(
         self,
         caller: Caller,
-        query: Query,
-        outcome: Enrichment,
+        *,
+        kind: str,
+        request: dict[str, Any],
+        response: dict[str, Any],
         now: datetime,
         key: str | None,
-        new_check: Any = None,
-        trace: Run | None = None,
+        checks: Sequence[Any] = (),
     ) -> dict[str, Any]:
-        contact = render_contact(outcome, include_phone=query.include_phone)
-        cost = pricing.contact_cost(contact) if caller.live else 0
-        enrichment_id = new_enrichment_id()
-        response = {
-            "id": enrichment_id,
-            "status": "completed" if contact is not None else "not_found",
-            "contact": contact,
-            "meta": {
-                "credits_used": cost,
-                "providers_queried": outcome.providers_queried,
-                "providers_matched": outcome.providers_matched,
-                "confidence": outcome.confidence if contact is not None else 0.0,
-                "enriched_at": iso(outcome.enriched_at),
-                "providers_skipped": outcome.skipped,
-            },
-        }
-        if trace is not None:
-            response["provenance"] = trace.provenance()
+        """Charge ``response["meta"]["credits_used"]``, store the answer and the new email
+        checks, in one transaction. A retried request (same ``key``) gets the first answer."""
+        cost = response["meta"]["credits_used"]
         try:
             async with self.db.write() as conn:
                 if cost:
@@ -262,39 +287,29 @@ class ContactEnricher:
                         caller.account_id,
                         cost,
                         now=now,
-                        enrichment_id=enrichment_id,
+                        enrichment_id=response["id"],
                         request_key=key,
                     )
-                await self._store(conn, caller, query, response, now)
-                if new_check is not None and self.store_check is not None:
-                    await self.store_check(conn, [new_check])
+                await conn.execute(
+                    _INSERT_ENRICHMENT,
+                    {
+                        "id": response["id"],
+                        "account_id": caller.account_id,
+                        "api_key_id": caller.key_id,
+                        "kind": kind,
+                        "status": response["status"],
+                        "credits_used": cost,
+                        "created_at": now,
+                        "request": request,
+                        "response": response,
+                    },
+                )
+                new_checks = [c for c in checks if c is not None]
+                if new_checks and self.store_check is not None:
+                    await self.store_check(conn, new_checks)
         except ledger.DuplicateCharge as dup:
             return await self.get(caller, dup.enrichment_id or "")
         return response
-
-    async def _store(
-        self,
-        conn: Conn,
-        caller: Caller,
-        query: Query,
-        response: dict[str, Any],
-        now: datetime,
-    ) -> None:
-        request = {k: v for k, v in _query_fields(query).items() if v is not None}
-        await conn.execute(
-            _INSERT_ENRICHMENT,
-            {
-                "id": response["id"],
-                "account_id": caller.account_id,
-                "api_key_id": caller.key_id,
-                "kind": "contact",
-                "status": response["status"],
-                "credits_used": response["meta"]["credits_used"],
-                "created_at": now,
-                "request": request,
-                "response": response,
-            },
-        )
 
     async def get(self, caller: Caller, enrichment_id: str) -> dict[str, Any]:
         async with self.db.read() as conn:
@@ -304,6 +319,23 @@ class ContactEnricher:
         if found is None:
             raise NotFound(f"No enrichment {enrichment_id!r} in this account.", param="id")
         return dict(found)
+
+
+def meta_of(outcome: Enrichment, cost: int, *, matched: bool) -> dict[str, Any]:
+    """The ``meta`` object of one waterfall run."""
+    return {
+        "credits_used": cost,
+        "providers_queried": outcome.providers_queried,
+        "providers_matched": outcome.providers_matched,
+        "confidence": outcome.confidence if matched else 0.0,
+        "enriched_at": iso(outcome.enriched_at),
+        "providers_skipped": outcome.skipped,
+    }
+
+
+def request_of(query: Query) -> dict[str, Any]:
+    """What is stored of a request: its normalized identifiers."""
+    return {k: v for k, v in _query_fields(query).items() if v is not None}
 
 
 def _echo_identifiers(outcome: Enrichment, query: Query, now: datetime) -> None:

@@ -410,3 +410,57 @@ async def named_addresses(
         if at == domain and data.get("first_name") and data.get("last_name"):
             out.append((local, data["first_name"], data["last_name"]))
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class KnownPerson:
+    """One person of the account's knowledge base, with their company's data."""
+
+    person: dict[str, Any]
+    company: dict[str, Any]
+
+
+async def people_at(
+    conn: Conn,
+    account_id: int,
+    domain: str | None,
+    limit: int,
+    *,
+    company_key: str | None = None,
+) -> list[KnownPerson]:
+    """The account's people at the company with ``domain`` (else with ``company_key``),
+    most recently observed first, at most ``limit``."""
+    if domain is not None:
+        where = people.c.company_domain == domain
+    elif company_key is not None:
+        where = people.c.company_key == company_key
+    else:
+        return []
+    joined = people.outerjoin(companies, people.c.company_id == companies.c.id)
+    rows = await conn.execute(
+        select(people.c.data, companies.c.data.label("company_data"))
+        .select_from(joined)
+        .where(people.c.account_id == account_id, where)
+        .order_by(people.c.observed_at.desc(), people.c.id)
+        .limit(limit)
+    )
+    return [KnownPerson(dict(row.data), dict(row.company_data or {})) for row in rows]
+
+
+async def company_at(
+    conn: Conn, account_id: int, domain: str | None, *, company_key: str | None = None
+) -> dict[str, Any] | None:
+    """The account's company record with ``domain`` (else ``company_key``), if any."""
+    if domain is not None:
+        where = companies.c.domain == domain
+    elif company_key is not None:
+        where = companies.c.name_key == company_key
+    else:
+        return None
+    found = await conn.scalar(
+        select(companies.c.data)
+        .where(companies.c.account_id == account_id, where)
+        .order_by(companies.c.observed_at.desc(), companies.c.id)
+        .limit(1)
+    )
+    return None if found is None else dict(found)

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     DateTime,
     Dialect,
@@ -209,4 +210,83 @@ provider_stats = Table(
     Column("disagreements", Integer, nullable=False),
     Column("breaker", String(12), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+# Ideal customer profiles, per account. Exactly one is the account's default: the partial
+# unique index below allows at most one, and the service never leaves an account that has
+# profiles without one (docs/leads.md).
+icp_profiles = Table(
+    "icp_profiles",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("is_default", Boolean(), nullable=False),
+    Column("criteria", Json, nullable=False),
+    Column("weights", Json, nullable=False),
+    Column("intent_half_life_days", Float, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("account_id", "name"),
+)
+Index(
+    "uq_icp_profiles_default",
+    icp_profiles.c.account_id,
+    unique=True,
+    sqlite_where=icp_profiles.c.is_default,
+    postgresql_where=icp_profiles.c.is_default,
+)
+
+# First-party web activity an account sends (POST /v1/events): the raw material of the
+# visited_pricing / requested_demo / evaluated_competitor / high_engagement signals.
+web_events = Table(
+    "web_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("account_id", Id, ForeignKey("accounts.id"), nullable=False),
+    Column("email", String(320), nullable=True),
+    Column("company_domain", String(255), nullable=True),
+    Column("kind", String(20), nullable=False),
+    Column("url", String(2048), nullable=False),
+    Column("referrer", String(2048), nullable=True),
+    Column("occurred_at", UTCDateTime(), nullable=False),
+    Column("received_at", UTCDateTime(), nullable=False),
+    Index("ix_web_events_account_domain_occurred", "account_id", "company_domain", "occurred_at"),
+    Index("ix_web_events_account_email", "account_id", "email"),
+)
+
+# Intent signals about companies (hiring, technology adoption): facts about the world,
+# shared by every account, like email checks. One row per (domain, code, source).
+company_signals = Table(
+    "company_signals",
+    metadata,
+    Column("domain", String(255), primary_key=True),
+    Column("code", String(100), primary_key=True),
+    Column("source", String(500), primary_key=True),
+    Column("detected_at", UTCDateTime(), nullable=False),
+    Column("evidence", Json, nullable=False),
+    Column("refreshed_at", UTCDateTime(), nullable=False),
+)
+
+# What each technology source saw on a domain at each refresh ({"website": [...], "dns":
+# [...]}); consecutive snapshots give the adopted_<tech> / dropped_<tech> signals.
+company_tech_snapshots = Table(
+    "company_tech_snapshots",
+    metadata,
+    Column("domain", String(255), primary_key=True),
+    Column("taken_at", UTCDateTime(), primary_key=True),
+    Column("technologies", Json, nullable=False),
+)
+
+# When each domain's signals were last refreshed, how it went, and who is refreshing it
+# now (``lease_until``, so several server processes never refresh one domain at once).
+intent_refreshes = Table(
+    "intent_refreshes",
+    metadata,
+    Column("domain", String(255), primary_key=True),
+    Column("refreshed_at", UTCDateTime(), nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("report", Json, nullable=False),
+    Column("lease_until", UTCDateTime(), nullable=True),
+    Index("ix_intent_refreshes_refreshed_at", "refreshed_at"),
 )

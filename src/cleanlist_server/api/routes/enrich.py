@@ -9,7 +9,13 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from starlette.responses import Response
 
 from cleanlist_server.api.auth import authenticate
-from cleanlist_server.api.schemas import ContactEnrichment, ContactRequest, ErrorBody
+from cleanlist_server.api.schemas import (
+    CompanyLeads,
+    ContactEnrichment,
+    ContactRequest,
+    ErrorBody,
+    LeadEnrichment,
+)
 from cleanlist_server.services.enrich import Caller
 
 router = APIRouter(prefix="/v1", tags=["enrichment"])
@@ -61,7 +67,7 @@ async def enrich_contact(
 
 @router.get(
     "/enrichments/{enrichment_id}",
-    response_model=ContactEnrichment,
+    response_model=ContactEnrichment | LeadEnrichment | CompanyLeads,
     responses={404: {"model": ErrorBody}, 401: {"model": ErrorBody}},
     summary="Fetch a past enrichment of this account",
 )
