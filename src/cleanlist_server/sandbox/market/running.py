@@ -179,6 +179,11 @@ class RunningMarket:
             if name in COMMERCIAL:
                 env[f"CLEANLIST_PROVIDER_{name.upper()}_KEY"] = self.key(name)
         env["CLEANLIST_PROVIDER_WEBSITE_URL"] = f"{self.url}/sites/{{domain}}/"
+        from cleanlist_server.sandbox.market.jobs import board_urls
+
+        env["CLEANLIST_JOB_BOARD_URLS"] = ",".join(
+            f"{board}={url}" for board, url in board_urls(self.url).items()
+        )
         if "gravatar" in self.server.wires:
             env["CLEANLIST_PROVIDER_GRAVATAR_URL"] = f"{self.url}/gravatar"
         return env
