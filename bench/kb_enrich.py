@@ -116,7 +116,14 @@ async def prepare(url: str, csv_path: Path) -> tuple[str, float]:
 
 
 def start_server(url: str, port: int, tmp: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CLEANLIST_DATABASE_URL": url, "CLEANLIST_LOG_LEVEL": "warning"}
+    env = {
+        **os.environ,
+        "CLEANLIST_DATABASE_URL": url,
+        "CLEANLIST_LOG_LEVEL": "warning",
+        # The knowledge-base path of issue #3: no DNS intelligence lookups (nothing may
+        # leave loopback, and this benchmark has no sandbox DNS server).
+        "CLEANLIST_PROVIDERS": "kb,email_verifier,email_finder",
+    }
     log = (tmp / "server.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "cleanlist_server", "serve", "--port", str(port)],
