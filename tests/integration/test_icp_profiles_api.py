@@ -227,3 +227,36 @@ def test_openapi_documents_the_new_endpoints(server: Server) -> None:
     schemas = doc["components"]["schemas"]
     assert {"Lead", "LeadEnrichment", "CompanyLeads", "IcpProfile", "EventBatch"} <= set(schemas)
     assert "icp_breakdown" in schemas["Lead"]["properties"]
+
+
+def test_the_sdk_manages_profiles_and_sends_events(server: Server) -> None:
+    from cleanlist import Cleanlist, NotFoundError, UnprocessableEntityError
+
+    with Cleanlist(api_key=quick_key(server), base_url=server.base_url) as client:
+        created = client.icp_profiles.create(
+            name="SDK sales leaders",
+            default=True,
+            criteria={"seniorities": ["vp"], "departments": ["Sales"], "countries": ["US"]},
+        )
+        listed_ids = [p["id"] for p in client.icp_profiles.list()["data"]]
+        renamed = client.icp_profiles.update(created["id"], name="SDK revenue leaders")
+        fetched = client.icp_profiles.retrieve(created["id"])
+        with pytest.raises(UnprocessableEntityError) as bad:
+            client.icp_profiles.create(name="bad", criteria={"seniorities": ["wizard"]})
+        sent = client.events.send(
+            [
+                {
+                    "type": "page_view",
+                    "email": "jane@acme.test",
+                    "url": "https://you.example/pricing",
+                    "occurred_at": "2026-11-01T10:00:00Z",
+                }
+            ]
+        )
+        client.icp_profiles.delete(created["id"])
+        with pytest.raises(NotFoundError):
+            client.icp_profiles.retrieve(created["id"])
+    assert created["id"] in listed_ids and created["default"] is True
+    assert renamed["name"] == fetched["name"] == "SDK revenue leaders"
+    assert bad.value.param == "criteria.seniorities[0]"
+    assert sent == {"accepted": 1}

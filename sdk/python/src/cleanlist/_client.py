@@ -34,6 +34,8 @@ class Cleanlist(SyncAPIClient):
     credits: resources.Credits
     imports: resources.Imports
     verify: resources.Verify
+    icp_profiles: resources.IcpProfiles
+    events: resources.Events
 
     def __init__(
         self,
@@ -62,6 +64,8 @@ class Cleanlist(SyncAPIClient):
         self.credits = resources.Credits(self)
         self.imports = resources.Imports(self)
         self.verify = resources.Verify(self)
+        self.icp_profiles = resources.IcpProfiles(self)
+        self.events = resources.Events(self)
 
 
 class AsyncCleanlist(AsyncAPIClient):
@@ -72,6 +76,8 @@ class AsyncCleanlist(AsyncAPIClient):
     credits: resources.AsyncCredits
     imports: resources.AsyncImports
     verify: resources.AsyncVerify
+    icp_profiles: resources.AsyncIcpProfiles
+    events: resources.AsyncEvents
 
     def __init__(
         self,
@@ -100,3 +106,5 @@ class AsyncCleanlist(AsyncAPIClient):
         self.credits = resources.AsyncCredits(self)
         self.imports = resources.AsyncImports(self)
         self.verify = resources.AsyncVerify(self)
+        self.icp_profiles = resources.AsyncIcpProfiles(self)
+        self.events = resources.AsyncEvents(self)
