@@ -199,18 +199,27 @@ class Waterfall:
     # --- running -------------------------------------------------------------------
 
     async def run(
-        self, query: Query, options: RunOptions | None = None, *, trace: Run | None = None
+        self,
+        query: Query,
+        options: RunOptions | None = None,
+        *,
+        trace: Run | None = None,
+        prior: Sequence[ProviderResult] = (),
     ) -> Enrichment:
+        """``prior``: matched answers already in hand about this person (a people
+        search's entry); they join the merge from the start but are no call of this run."""
         options = options or RunOptions()
         run = trace if trace is not None else Run()
         run.strategy = "explicit" if options.providers is not None else self.strategy
         parallel = self.parallel if options.parallel is None else options.parallel
-        results: list[ProviderResult] = []
+        results: list[ProviderResult] = list(prior)
         pending = self.candidates(options)
         queried = 0
         skipped: list[str] = []
-        merged = merge([])
         pinned = self._pinned(query)
+        merged = merge([])
+        if results:
+            merged = merge(results, reliability=self.learning.reliability, pinned=pinned)
         while pending:
             known = {name: fv.value for name, fv in merged.winners.items()}
             current = query.with_known(known) if known else query

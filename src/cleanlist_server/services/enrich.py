@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, insert, select
 
 from cleanlist_server.billing import ledger, pricing
 from cleanlist_server.domain.fields import CONTACT_FIELDS, PHONE_DETAIL_FIELDS
-from cleanlist_server.domain.records import Enrichment, FieldValue, Query
+from cleanlist_server.domain.records import Enrichment, FieldValue, ProviderResult, Query
 from cleanlist_server.engine.waterfall import Run, RunOptions, Waterfall
 from cleanlist_server.errors import InsufficientCredits, InvalidRequest, NotFound, ValidationFailed
 from cleanlist_server.normalize import domains, linkedin, names
@@ -227,10 +227,18 @@ class ContactEnricher:
                 "The account has no credits left this month.", code="insufficient_credits"
             )
 
-    async def lookup(self, query: Query, options: RunOptions, now: datetime) -> Found:
-        """Run the waterfall for one person and verify the email it returns."""
+    async def lookup(
+        self,
+        query: Query,
+        options: RunOptions,
+        now: datetime,
+        *,
+        prior: Sequence[ProviderResult] = (),
+    ) -> Found:
+        """Run the waterfall for one person (``prior``: answers already in hand about
+        them, see ``Waterfall.run``) and verify the email it returns."""
         trace = Run()
-        outcome = await self.waterfall.run(query, options, trace=trace)
+        outcome = await self.waterfall.run(query, options, trace=trace, prior=prior)
         _echo_identifiers(outcome, query, now)
         new_check = await self._verify_email(outcome)
         return Found(outcome, trace, new_check)

@@ -5,10 +5,15 @@ enrichment's steps (``ContactEnricher``), then the company's intent signals are 
 (refreshed first when the company was never refreshed, ``IntentService.ensure_fresh``)
 and the record is scored against the ICP profile (``scoring.icp.score``).
 
-A company alone (``company_domain`` or ``company_name``) becomes the best-fit people the
-account's knowledge base knows there: every known person is pre-scored on the data at
-hand, the best ``limit`` go through the waterfall, and the enriched leads come back ranked
-by ``icp_score``.
+A company alone (``company_domain`` or ``company_name``) becomes its best-fit people: the
+account's knowledge base's, pre-scored on the data at hand; unless ``limit`` of them are
+already "high" tier fits, every enabled provider that can search people
+(``providers/people.py``) is asked too, through the ``ProviderRunner``, under the request's
+``providers`` and ``max_provider_cost`` (a failing search only leaves its people out). Its
+people not already known are pre-scored alike; the best ``limit`` go through the waterfall,
+each with the searches' answers about them as prior results, and the enriched leads come
+back ranked by ``icp_score``. A ``company_name`` the knowledge base cannot place takes the
+domain the searches found.
 
 Credits are contact enrichment's, per delivered lead (1, or 11 with a phone; nothing for
 no match), charged with the stored answer in one transaction; ``Idempotency-Key`` retries
@@ -18,17 +23,26 @@ are charged once. The answer is stored (kind ``lead``) for ``GET /v1/enrichments
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from cleanlist_server.billing import pricing
-from cleanlist_server.domain.fields import COMPANY_FIELDS
-from cleanlist_server.domain.records import Query
+from cleanlist_server.domain.fields import COMPANY_FIELDS, PERSON_FIELDS
+from cleanlist_server.domain.records import ProviderResult, Query
 from cleanlist_server.engine.waterfall import RunOptions
 from cleanlist_server.errors import InvalidRequest, ValidationFailed
 from cleanlist_server.normalize.emails import is_free_domain
-from cleanlist_server.scoring.icp import IntentSignal, score
+from cleanlist_server.providers.people import (
+    PeopleLookup,
+    Searched,
+    identity_keys,
+    searched,
+    searchers,
+)
+from cleanlist_server.scoring.icp import HIGH, IntentSignal, score, tier_for
 from cleanlist_server.services.enrich import (
     Caller,
     ContactEnricher,
@@ -49,7 +63,11 @@ DEFAULT_LIMIT = 5
 MAX_LIMIT = 25
 MAX_CANDIDATES = 500
 """Known people at a company pre-scored for a company-only request."""
+SEARCH_SIZE = 10
+"""People asked of each provider search at least (Hunter's default page); a larger
+``limit`` asks for that many."""
 CONCURRENCY = 5
+_Chosen = tuple[Query, list[ProviderResult]]
 _NAMES = ("first_name", "last_name", "full_name")
 
 
@@ -133,23 +151,17 @@ class LeadEnricher:
         key: str | None,
     ) -> dict[str, Any]:
         account = caller.account_id
-        async with self.db.read() as conn:
-            domain = query.company_domain
-            if domain is None and query.company_key is not None:
-                domain = await kb.domain_for_company(conn, account, query.company_key)
-            ckey = None if domain else query.company_key
-            known = await kb.company_at(conn, account, domain, company_key=ckey)
-            people = await kb.people_at(conn, account, domain, MAX_CANDIDATES, company_key=ckey)
-        chosen = _best(people, resolved, now)[:limit]
-        queries = [q for p in chosen if (q := _person_query(account, p, query)) is not None]
+        known, domain, chosen, searches = await self._candidates(
+            account, query, options, resolved, limit, now
+        )
         gate = asyncio.Semaphore(CONCURRENCY)
 
-        async def lookup(q: Query) -> Found:
+        async def lookup(q: Query, prior: list[ProviderResult]) -> Found:
             async with gate:
-                return await self.contacts.lookup(q, options, now)
+                return await self.contacts.lookup(q, options, now, prior=prior)
 
         async def lookups() -> list[Found]:
-            return list(await asyncio.gather(*(lookup(q) for q in queries)))
+            return list(await asyncio.gather(*(lookup(q, prior) for q, prior in chosen)))
 
         runs, _ = await asyncio.gather(lookups(), self._refresh(domain))
         pairs = [
@@ -158,22 +170,27 @@ class LeadEnricher:
             if (c := render_contact(f.outcome, include_phone=query.include_phone)) is not None
         ]
         leads = await self._score(account, [c for c, _ in pairs], resolved)
-        ranked = sorted(
+        ranked_leads = sorted(
             zip(leads, (f for _, f in pairs), strict=True),
             key=lambda lf: (-lf[0]["icp_score"], -lf[1].outcome.confidence, lf[0]["email"] or ""),
         )
-        company = await self._company_record(known, [lead for lead, _ in ranked], query, domain)
-        cost = sum(pricing.contact_cost(lead) for lead, _ in ranked) if caller.live else 0
+        delivered = [lead for lead, _ in ranked_leads]
+        company = await self._company_record(known, delivered, query, domain)
+        cost = sum(pricing.contact_cost(lead) for lead in delivered) if caller.live else 0
+        priors = sum(len(prior) for _, prior in chosen)
         response = {
             "id": new_enrichment_id(),
-            "status": "completed" if ranked else "not_found",
+            "status": "completed" if delivered else "not_found",
             "company": company,
-            "leads": [lead for lead, _ in ranked],
+            "leads": delivered,
             "meta": {
-                **_company_meta([f for _, f in ranked], runs, cost),
+                **_company_meta([f for _, f in ranked_leads], runs, cost, searches, priors),
                 "icp_profile_id": resolved.id,
             },
-            "provenance": {"leads": [f.trace.provenance() for _, f in ranked]},
+            "provenance": {
+                "searches": [s.provenance() for s in searches],
+                "leads": [f.trace.provenance() for _, f in ranked_leads],
+            },
         }
         return await self.contacts.commit(
             caller,
@@ -184,6 +201,59 @@ class LeadEnricher:
             key=key,
             checks=[f.new_check for f in runs],
         )
+
+    async def _candidates(
+        self,
+        account: int,
+        query: Query,
+        options: RunOptions,
+        resolved: ResolvedProfile,
+        limit: int,
+        now: datetime,
+    ) -> tuple[dict[str, Any] | None, str | None, list[_Chosen], list[Searched]]:
+        """(the known company record, the domain, the best ``limit`` people as waterfall
+        queries with their prior, the searches made)."""
+        async with self.db.read() as conn:
+            domain = query.company_domain
+            if domain is None and query.company_key is not None:
+                domain = await kb.domain_for_company(conn, account, query.company_key)
+            ckey = None if domain else query.company_key
+            known = await kb.company_at(conn, account, domain, company_key=ckey)
+            people = await kb.people_at(conn, account, domain, MAX_CANDIDATES, company_key=ckey)
+        ranked = _best(_pool(people, []), known, resolved, now)
+        searches: list[Searched] = []
+        if sum(tier_for(fit) == HIGH for fit, _ in ranked[:limit]) < limit:
+            searches = await self._search(query, domain, options, limit)
+            if any(s.people for s in searches):
+                domain = domain or _found_domain(searches)
+                ranked = _best(_pool(people, searches), known, resolved, now)
+        chosen = [
+            (q, c.found)
+            for _, c in ranked[:limit]
+            if (q := _person_query(account, c.known, query)) is not None
+        ]
+        return known, domain, chosen, searches
+
+    async def _search(
+        self, query: Query, domain: str | None, options: RunOptions, limit: int
+    ) -> list[Searched]:
+        """Ask every people-search provider the request allows, at once, through the
+        runner; one that does not fit ``max_provider_cost`` is skipped. A free-mail domain
+        employs nobody: it is not searched."""
+        name = None if domain else query.company_name
+        if not (domain or name) or (domain and is_free_domain(domain)):
+            return []
+        waterfall = self.contacts.waterfall
+        size = max(limit, SEARCH_SIZE)
+        skipped, calls = [], []
+        for p in searchers(waterfall.candidates(options)):
+            cap = options.max_provider_cost
+            if cap is not None and p.cost_per_call + p.cost_per_hit > cap + 1e-9:
+                skipped.append(Searched(p.name, "skipped:budget"))
+            else:
+                calls.append(PeopleLookup(p, domain, name, size))
+        attempts = await asyncio.gather(*(waterfall.runner.call(c, query) for c in calls))
+        return skipped + [searched(c, a) for c, a in zip(calls, attempts, strict=True)]
 
     async def _company_record(
         self,
@@ -290,15 +360,54 @@ def _limit(body: Mapping[str, Any], company_only: bool) -> int:
     return int(limit)
 
 
+@dataclass(slots=True)
+class _Candidate:
+    """Someone at the company who may become a lead: a knowledge-base record or a people
+    search's entry; ``found`` holds the searches' answers about them (the waterfall's prior)."""
+
+    known: kb.KnownPerson
+    found: list[ProviderResult] = field(default_factory=list)
+
+
+def _pool(people: Sequence[kb.KnownPerson], searches: Sequence[Searched]) -> list[_Candidate]:
+    """The known people, then the searches' people not among them (same email, LinkedIn
+    URL or name); a search's answer about someone already in the pool joins their prior."""
+    pool = [_Candidate(p) for p in people]
+    index = {k: c for c in pool for k in identity_keys(c.known.person)}
+    for search in searches:
+        for result in search.people:
+            known = _known_of(result)
+            keys = identity_keys(known.person)
+            same = next((index[k] for k in keys if k in index), None)
+            if same is None:
+                same = _Candidate(known)
+                pool.append(same)
+            same.found.append(result)
+            index.update(dict.fromkeys(keys, same))
+    return pool
+
+
+def _known_of(result: ProviderResult) -> kb.KnownPerson:
+    values = result.fields
+    person = {n: values[n].value for n in PERSON_FIELDS if n in values}
+    company = {n: values[n].value for n in COMPANY_FIELDS if n in values}
+    return kb.KnownPerson(person, company)
+
+
 def _best(
-    people: Sequence[kb.KnownPerson], resolved: ResolvedProfile, now: datetime
-) -> list[kb.KnownPerson]:
-    """Known people, best ICP fit first on the data at hand (ties: the order given)."""
+    pool: Sequence[_Candidate],
+    company: Mapping[str, Any] | None,
+    resolved: ResolvedProfile,
+    now: datetime,
+) -> list[tuple[int, _Candidate]]:
+    """Candidates with their ICP pre-score on the data at hand (the company's known record
+    under each), best first; ties keep the pool's order (the knowledge base first)."""
+    base = dict(company or {})
     scored = [
-        (score({**p.company, **p.person}, resolved.compiled, now=now).score, i, p)
-        for i, p in enumerate(people)
+        (score({**base, **c.known.company, **c.known.person}, resolved.compiled, now=now).score, i)
+        for i, c in enumerate(pool)
     ]
-    return [p for _, _, p in sorted(scored, key=lambda t: (-t[0], t[1]))]
+    return [(fit, pool[i]) for fit, i in sorted(scored, key=lambda t: (-t[0], t[1]))]
 
 
 def _person_query(account_id: int, known: kb.KnownPerson, asked: Query) -> Query | None:
@@ -319,14 +428,37 @@ def _person_query(account_id: int, known: kb.KnownPerson, asked: Query) -> Query
     return query if query.has_person_identity else None
 
 
-def _company_meta(delivered: Sequence[Found], runs: Sequence[Found], cost: int) -> dict[str, Any]:
+def _found_domain(searches: Sequence[Searched]) -> str | None:
+    """The domain most of the searches' people work at (a company name resolved)."""
+    domains = Counter(
+        str(fv.value)
+        for s in searches
+        for p in s.people
+        if (fv := p.fields.get("company_domain")) is not None
+    )
+    return domains.most_common(1)[0][0] if domains else None
+
+
+def _company_meta(
+    delivered: Sequence[Found],
+    runs: Sequence[Found],
+    cost: int,
+    searches: Sequence[Searched],
+    priors: int,
+) -> dict[str, Any]:
+    """Summed over the searches and the leads' runs; a search's answer reused as a run's
+    prior counts once, as the search."""
     seen = [f.outcome.enriched_at for f in delivered if f.outcome.enriched_at is not None]
     confidences = [f.outcome.confidence for f in delivered]
+    failed = {s.provider for s in searches if s.outcome not in ("matched", "miss")}
     return {
         "credits_used": cost,
-        "providers_queried": sum(f.outcome.providers_queried for f in runs),
-        "providers_matched": sum(f.outcome.providers_matched for f in runs),
+        "providers_queried": sum(s.called for s in searches)
+        + sum(f.outcome.providers_queried for f in runs),
+        "providers_matched": sum(s.outcome == "matched" for s in searches)
+        + sum(f.outcome.providers_matched for f in runs)
+        - priors,
         "confidence": round(sum(confidences) / len(confidences), 4) if confidences else 0.0,
         "enriched_at": iso(max(seen)) if seen else None,
-        "providers_skipped": sorted({s for f in runs for s in f.outcome.skipped}),
+        "providers_skipped": sorted({s for f in runs for s in f.outcome.skipped} | failed),
     }

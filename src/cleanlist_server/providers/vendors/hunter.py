@@ -9,10 +9,15 @@ key in the ``X-API-KEY`` header and answer ``{"data": ..., "meta": ...}``:
 - else a LinkedIn URL -> ``/v2/email-finder?linkedin_handle=``, or a name with a domain or
   company name -> ``/v2/email-finder``; ``data.email: null`` is the miss.
 
+``people_at`` (``providers/people.py``) is Domain Search, ``/v2/domain-search`` with
+``domain`` (else ``company``), ``limit`` (at most 100) and ``type=personal`` (no generic
+``info@`` addresses): one result per listed address, with the answer's ``domain`` and
+``organization`` as the employer; an empty ``emails`` list is the miss.
+
 Hunter's own status meanings: 403 is the rate limit, 429 the monthly usage limit (quota),
 202/222 a verification to ask again for, 451 an address whose owner asked Hunter to stop
-processing it (nothing may be stored: a miss). Cost: searches (finder, enrichment) count only
-when a result comes back; a verification counts once, 202 retries included.
+processing it (nothing may be stored: a miss). Cost: searches (finder, enrichment, domain
+search) count only when a result comes back; a verification counts once, 202 retries included.
 """
 
 from __future__ import annotations
@@ -36,6 +41,9 @@ from cleanlist_server.providers.vendors._group_a import (
 COMBINED: Final = "/v2/combined/find"
 FINDER: Final = "/v2/email-finder"
 VERIFIER: Final = "/v2/email-verifier"
+DOMAIN_SEARCH: Final = "/v2/domain-search"
+SEARCH_MAX: Final = 100
+"""Domain Search's documented largest ``limit``."""
 
 PROFILE_CONFIDENCE: Final = 0.85
 FUZZY_CONFIDENCE: Final = 0.6
@@ -140,6 +148,36 @@ class HunterProvider(HttpProvider):
             confidence=score / 100 if isinstance(score, int | float) else FINDER_UNSCORED,
         )
 
+    async def people_at(
+        self, domain: str | None, company_name: str | None, limit: int
+    ) -> list[ProviderResult]:
+        if not (domain or company_name) or limit < 1:
+            return []
+        params = {
+            "domain": domain,
+            "company": None if domain else company_name,
+            "limit": min(limit, SEARCH_MAX),
+            "type": "personal",
+        }
+        data = dig(await self._get(DOMAIN_SEARCH, params), "data")
+        if not isinstance(data, dict) or not isinstance(data.get("emails"), list):
+            return []
+        employer = {"company_domain": data.get("domain"), "company_name": data.get("organization")}
+        found = [
+            self._listed(entry, employer) for entry in data["emails"] if isinstance(entry, dict)
+        ]
+        return [result for result in found if result.matched][:limit]
+
+    def _listed(self, entry: dict[str, Any], employer: dict[str, Any]) -> ProviderResult:
+        if not entry.get("value"):
+            return ProviderResult.miss(self.name)
+        score = entry.get("confidence")
+        return self.result(
+            {**_search_entry(entry), **employer},
+            observed_at=_finder_seen(entry),
+            confidence=score / 100 if isinstance(score, int | float) else FINDER_UNSCORED,
+        )
+
     def vendor_error(self, status: int, payload: Any) -> VendorVerdict:
         if status == 403:
             return ProviderRateLimited(f"{self.name}: rate limit reached (HTTP 403)")
@@ -201,6 +239,21 @@ def _found(data: dict[str, Any]) -> dict[str, Any]:
         "phone": data.get("phone_number"),
         "company_name": data.get("company"),
         "company_domain": data.get("domain"),
+    }
+
+
+def _search_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """One ``data.emails[]`` item of Domain Search; seniority and department come from the
+    position (Hunter's own coarse ``junior/senior/executive`` is not the product's enum)."""
+    return {
+        "email": entry.get("value"),
+        "email_status": FINDER_STATUS.get(str(dig(entry, "verification", "status"))),
+        "first_name": entry.get("first_name"),
+        "last_name": entry.get("last_name"),
+        "title": entry.get("position") or entry.get("position_raw"),
+        "linkedin_url": entry.get("linkedin"),
+        "twitter_url": entry.get("twitter"),
+        "phone": entry.get("phone_number"),
     }
 
 

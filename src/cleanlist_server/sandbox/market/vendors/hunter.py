@@ -155,28 +155,40 @@ def _email_verifier(params: Mapping[str, Any], view: VendorView) -> MarketRespon
 
 
 def _domain_search(params: Mapping[str, Any], view: VendorView) -> MarketResponse:
+    """Domain Search: ``meta.results`` counts every address known there (the page is
+    ``limit`` from ``offset``); ``type=generic`` lists nothing (the market has no role
+    addresses); the company is looked up only to resolve a ``company`` name."""
     domain, company = param(params, "domain"), param(params, "company")
     if not (domain or company):
         return _missing("domain")
-    found = view.company(domain=domain, name=company)
+    found = None if domain else view.company(name=company)
     domain = domain or (str(found.fields.get("company_domain")) if found else None)
     limit = min(100, _number(param(params, "limit"), 10))
     offset = _number(param(params, "offset"), 0)
-    people = view.people_at(domain, limit=offset + limit)[offset:] if domain else []
+    kind = param(params, "type")
+    listed = view.people_at(domain, limit=10_000) if domain and kind != "generic" else []
+    people = [p for p in listed if p.fields.get("email")]
+    page = people[offset : offset + limit]
     name = found.fields.get("company_name") if found else None
-    emails = [_listed(p, view) for p in people if p.fields.get("email")]
     data = {
         "domain": domain,
         "disposable": False,
-        "webmail": False,
+        "webmail": bool(domain) and is_free_domain(str(domain)),
         "accept_all": any(_verdict(p, view) == "catch_all" for p in people),
         "pattern": None,
         "organization": name or (people[0].fields.get("company_name") if people else None),
         "linked_domains": [],
-        "emails": emails,
+        "emails": [_listed(p, view) for p in page],
     }
-    meta = {"results": len(emails), "limit": limit, "offset": offset}
-    return reply(200, {"data": data, "meta": {**meta, "params": {"domain": domain}}})
+    filters = {k: param(params, k) for k in ("type", "seniority", "department")}
+    meta = {"results": len(people), "limit": limit, "offset": offset}
+    return reply(
+        200,
+        {
+            "data": data,
+            "meta": {**meta, "params": {"domain": domain, "company": company, **filters}},
+        },
+    )
 
 
 def _verdict(record: VendorRecord, view: VendorView) -> EmailVerdict | None:
