@@ -263,7 +263,8 @@ class VerifyBatchResponse(BaseModel):
 
 class LeadRequest(ContactRequest):
     """A person (as for a contact), or a company alone (`company_domain` or
-    `company_name`) to get its best-fit known people as ranked leads."""
+    `company_name`) to get its best-fit people (known to the account, or found by
+    providers' domain search) as ranked leads."""
 
     icp_profile_id: StrictStr | None = Field(
         None,
@@ -314,7 +315,8 @@ class LeadEnrichment(BaseModel):
 
 
 class CompanyLeads(BaseModel):
-    """The answer for a company alone: its best-fit known people, best first."""
+    """The answer for a company alone: its best-fit people (the knowledge base's and
+    the providers'), best first."""
 
     id: str = Field(description="Enrichment id ('ev_...'); GET /v1/enrichments/{id}.")
     status: Literal["completed", "not_found"]
