@@ -102,12 +102,13 @@ def demo(
     host: Annotated[str, typer.Option(help="Bind address.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
-    """Start the sandbox market and the API on it, with a demo key and contacts.
+    """Start the sandbox market and the API on it, with a demo key, contacts and web events.
 
     Everything stays on loopback: 13 commercial vendors speaking their documented APIs,
     company websites and job boards (one HTTP server), DNS and SMTP hosts for the verifier
     (docs/sandbox-market.md, docs/sandbox.md). Every provider is enabled, with the
-    market's keys; no key of any real vendor is needed.
+    market's keys; no key of any real vendor is needed. A new demo account also gets the
+    market's site events (``sandbox/market/events.py``), as ``POST /v1/events`` would.
     """
     import os
     from importlib import resources
@@ -115,8 +116,10 @@ def demo(
     import uvicorn
 
     from cleanlist_server.providers.config import KNOWN_PROVIDERS
+    from cleanlist_server.sandbox.market.events import batches, market_events
     from cleanlist_server.sandbox.market.running import demo_market, mail_world, start_market
     from cleanlist_server.sandbox.world import default_world, start_world
+    from cleanlist_server.storage.intent import has_events
 
     population = demo_market()
     spec = mail_world(population)
@@ -150,6 +153,10 @@ def demo(
         with demo_csv.open("rb") as handle:
             await c.importer.run(account_id, handle, filename="demo_contacts.csv")
         await c.credits.grant("demo", 1000, note="demo")
+        async with c.db.read() as conn:
+            seen = await has_events(conn, account_id)
+        for batch in [] if seen else batches(market_events(population)):
+            await c.events.record(account_id, batch)
         return key
 
     try:
@@ -159,6 +166,10 @@ def demo(
             f"try: curl -s -X POST http://{host}:{port}/v1/enrich/contact "
             f'-H "Authorization: Bearer {key}" -H "Content-Type: application/json" '
             """-d '{"email": "maya.patel@northwind.test"}'""",
+            highlight=False,
+        )
+        out.print(
+            "and /v1/enrich/lead with the same body: her visit to pricing and demo request",
             highlight=False,
         )
         out.print(
@@ -326,7 +337,7 @@ def refresh_intent(
     ] = None,
     json_out: Annotated[bool, typer.Option("--json", help="One JSON report per line.")] = False,
 ) -> None:
-    """Refresh companies' intent signals (job boards, website and DNS technologies).
+    """Refresh companies' intent signals (job boards, website/DNS technologies, feeds).
 
     With --domain, those domains now; without, the domains that are due, as one cycle of
     the server's scheduler. Prints what each refresh found.
@@ -353,6 +364,8 @@ def refresh_intent(
             continue
         hiring, tech = report["hiring"], report["technology"]
         signals = hiring.get("signals", []) + tech.get("signals", [])
+        for name, feed in report.get("feeds", {}).items():
+            signals += [f"{code} ({name})" for code in feed.get("signals", [])]
         out.print(
             f"{report['domain']}: {report['status']}; "
             f"boards {', '.join(hiring.get('boards', [])) or '-'} "

@@ -4,11 +4,16 @@
   ``adopted_<tech>``, ``dropped_<tech>``) with the account's own web events of the last
   90 days (``intent/web.py``), as ``scoring.icp.IntentSignal`` with weights (``WEIGHTS``).
 - ``refresh`` asks the world, every call under a deadline: the company's careers pages and
-  job boards (``intent/jobs.py``), and its homepage and DNS through the ``website`` and
-  ``dns`` providers (the stack, compared with the previous snapshot by ``intent/tech.py``).
-  What it learns replaces the domain's stored signals, per part, in one write transaction;
-  a part that failed leaves its old signals alone. Failures are logged and counted
-  (``failures``), never raised to a lead request.
+  job boards (``intent/jobs.py``), its homepage and DNS through the ``website`` and
+  ``dns`` providers (the stack, compared with the previous snapshot by ``intent/tech.py``),
+  and every commercial intent feed (``intent/feeds.py``: the enabled providers with a key
+  that implement ``IntentFeed``, such as Lusha). What it learns replaces the domain's
+  stored signals, per part (each feed is a part), in one write transaction; a part that
+  failed leaves its old signals alone. Failures are logged and counted (``failures``),
+  never raised to a lead request.
+- A code counts once in the score: when several sources report it (a job board's and
+  Lusha's ``hiring_surge``), the newest carries the weight and the others are listed with
+  weight 0.
 - ``ensure_fresh`` (lead requests): a domain never refreshed is refreshed now; the request
   waits at most ``inline_timeout`` and the refresh finishes in the background.
 - ``refresh_due`` (the server's scheduler and ``cleanlist refresh-intent``): the domains due.
@@ -25,7 +30,7 @@ import logging
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,6 +38,7 @@ import httpx
 
 from cleanlist_server.config import Settings, board_urls
 from cleanlist_server.domain.records import Query
+from cleanlist_server.intent.feeds import IntentFeed, build_feeds
 from cleanlist_server.intent.jobs import (
     BoardRef,
     IntentSignalData,
@@ -45,7 +51,7 @@ from cleanlist_server.intent.tech import carry_forward, tech_changes, union
 from cleanlist_server.intent.web import WINDOW_DAYS, web_signals
 from cleanlist_server.net.egress import EgressPolicy
 from cleanlist_server.providers.base import Provider
-from cleanlist_server.providers.config import ProviderSettings, WaterfallConfig
+from cleanlist_server.providers.config import COMMERCIAL, ProviderSettings, WaterfallConfig
 from cleanlist_server.scoring.icp import IcpProfile, IntentSignal
 from cleanlist_server.storage import intent as store
 from cleanlist_server.storage.db import Conn, Database
@@ -62,6 +68,9 @@ WEIGHTS: dict[str, float] = {
     "hiring_sales_ops": 10.0,
     "hiring_surge": 10.0,
     "hiring_leadership": 5.0,
+    "headcount_growth": 10.0,
+    "it_spend_increase": 10.0,
+    "news_financial_events": 10.0,
 }
 """Points of a fresh signal (``scoring.icp`` halves them every half-life); others:"""
 DEFAULT_WEIGHT = 5.0
@@ -72,6 +81,10 @@ REFRESH_DEADLINE = 60.0
 LEASE = timedelta(minutes=10)
 RETRY_FAILED_AFTER = timedelta(hours=1)
 CONCURRENCY = 4
+FEED_SOURCES = COMMERCIAL
+"""A feed's signals carry its provider name as ``source``; no other part uses those."""
+FEED_DEADLINE = 20.0
+"""Seconds one feed may take for one domain (Lusha: two requests)."""
 
 
 def weight_of(code: str) -> float:
@@ -80,16 +93,22 @@ def weight_of(code: str) -> float:
 
 @dataclass
 class IntentSources:
-    """What a refresh talks to; ``technology`` are the ``website`` and ``dns`` providers."""
+    """What a refresh talks to; ``technology`` are the ``website`` and ``dns`` providers,
+    ``feeds`` the commercial intent feeds; ``clients`` are closed with ``http``."""
 
     http: httpx.AsyncClient
     boards: JobBoardClient
     website_template: str
     technology: Sequence[Provider]
     timeout: float = 10.0
+    feeds: Sequence[IntentFeed] = ()
+    feed_timeout: float = FEED_DEADLINE
+    clients: Sequence[httpx.AsyncClient] = ()
 
     async def aclose(self) -> None:
         await self.http.aclose()
+        for client in self.clients:
+            await client.aclose()
 
 
 @dataclass
@@ -152,11 +171,14 @@ class IntentService:
         )
         competitors = frozenset(profile.criteria.competitors)
         found = stored + web_signals(events, competitors=competitors, now=now + FUTURE_SKEW)
-        found.sort(key=lambda s: (-s.detected_at.timestamp(), s.code))
-        return [
-            IntentSignal(s.code, s.detected_at, s.source, s.evidence, weight_of(s.code))
-            for s in found
-        ]
+        found.sort(key=lambda s: (-s.detected_at.timestamp(), s.code, s.source))
+        seen: set[str] = set()
+        out = []
+        for s in found:  # the newest report of a code scores; corroborations are listed
+            weight = 0.0 if s.code in seen else weight_of(s.code)
+            seen.add(s.code)
+            out.append(IntentSignal(s.code, s.detected_at, s.source, s.evidence, weight))
+        return out
 
     async def tech_stack(self, conn: Conn, domain: str) -> list[str] | None:
         """The technologies of the domain's latest snapshot (None without one)."""
@@ -241,20 +263,25 @@ class IntentService:
     async def _run(self, domain: str, now: datetime) -> dict[str, Any]:
         started = time.monotonic()
         sources = self.sources
+        feeds = list(sources.feeds) if sources is not None else []
         try:
             if sources is None:
                 raise RuntimeError("no intent sources configured")
             async with asyncio.timeout(self.deadline):
-                hiring, website, dns = await asyncio.gather(
-                    self._postings(sources, domain), *self._tech(sources, domain)
+                hiring, website, dns, *answers = await asyncio.gather(
+                    self._postings(sources, domain),
+                    *self._tech(sources, domain),
+                    *(self._feed(f, domain, now, sources.feed_timeout) for f in feeds),
                 )
         except Exception as exc:  # a deadline or a bug: every part failed, nothing replaced
             reason = "deadline" if isinstance(exc, TimeoutError) else type(exc).__name__
             self.failures[reason] += 1
             log.warning("intent refresh of %s failed: %s", domain, reason)
             failed = _Part(False, error=reason)
-            hiring, website, dns = failed, failed, failed
-        report = await self._store(domain, now, hiring, {"website": website, "dns": dns})
+            hiring, website, dns, answers = failed, failed, failed, [failed] * len(feeds)
+        parts = {"website": website, "dns": dns}
+        by_feed = {f.name: part for f, part in zip(feeds, answers, strict=True)}
+        report = await self._store(domain, now, hiring, parts, by_feed)
         report["elapsed_ms"] = round((time.monotonic() - started) * 1000, 1)
         return report
 
@@ -298,6 +325,19 @@ class IntentService:
             found.extend(answer)
         return _Part(True, (boards, found))
 
+    async def _feed(self, feed: IntentFeed, domain: str, now: datetime, seconds: float) -> _Part:
+        """(signals, cost) of one feed: its codes since the window's start, as its own."""
+        since = now - timedelta(days=WINDOW_DAYS)
+        try:
+            async with asyncio.timeout(seconds):
+                found = await feed.company_signals(domain, since)
+        except Exception as exc:
+            return self._failed(f"feed:{feed.name}", domain, exc)
+        # the contract, enforced: storage replaces a feed's rows by its name
+        signals = [replace(s, source=feed.name) for s in found if s.detected_at <= now]
+        count = sum(int(s.evidence.get("count") or 1) for s in signals)
+        return _Part(True, (signals, round(count * feed.cost_per_signal, 4)))
+
     def _failed(self, part: str, domain: str, exc: BaseException) -> _Part:
         self.failures[part] += 1
         reason = f"{part}: {exc or type(exc).__name__}"
@@ -305,19 +345,29 @@ class IntentService:
         return _Part(False, error=reason)
 
     async def _store(
-        self, domain: str, now: datetime, hiring: _Part, tech: dict[str, _Part]
+        self,
+        domain: str,
+        now: datetime,
+        hiring: _Part,
+        tech: dict[str, _Part],
+        feeds: dict[str, _Part],
     ) -> dict[str, Any]:
         employees = next(
             (p.value[1] for p in tech.values() if p.ok and p.value and p.value[1]), None
         )
         observed = {name: p.value[0] for name, p in tech.items() if p.ok and p.value}
         tech_ok = all(p.ok for p in tech.values())
-        errors = [p.error for p in (hiring, *tech.values()) if p.error]
-        status = "ok" if not errors else "failed" if not (hiring.ok or observed) else "partial"
+        errors = [p.error for p in (hiring, *tech.values(), *feeds.values()) if p.error]
+        answered = hiring.ok or observed or any(p.ok for p in feeds.values())
+        status = "ok" if not errors else "partial" if answered else "failed"
         report: dict[str, Any] = {"domain": domain, "status": status, "refreshed_at": now}
         async with self.db.write() as conn:
             report["hiring"] = await self._store_hiring(conn, domain, now, hiring, employees)
             report["technology"] = await self._store_tech(conn, domain, now, observed, tech_ok)
+            report["feeds"] = {
+                name: await self._store_feed(conn, domain, now, name, part)
+                for name, part in feeds.items()
+            }
             report["errors"] = errors
             stored: dict[str, Any] = _jsonable(report)
             await store.finish(conn, domain, now, status, stored)
@@ -331,13 +381,22 @@ class IntentService:
         boards, postings = part.value
         count = employees if isinstance(employees, int) else None
         signals = hiring_signals(postings, now=now, employee_count=count)
-        await store.replace_hiring(conn, domain, signals, now)
+        await store.replace_hiring(conn, domain, signals, now, keep_sources=FEED_SOURCES)
         return {
             "status": "ok",
             "boards": [ref.source for ref in boards],
             "postings": len(postings),
             "signals": _codes(signals),
         }
+
+    async def _store_feed(
+        self, conn: Conn, domain: str, now: datetime, name: str, part: _Part
+    ) -> dict[str, Any]:
+        if not part.ok:
+            return {"status": "failed", "error": part.error}
+        signals, cost = part.value
+        await store.replace_feed(conn, domain, name, signals, now)
+        return {"status": "ok", "signals": _codes(signals), "cost": cost}
 
     async def _store_tech(
         self, conn: Conn, domain: str, now: datetime, observed: dict[str, list[str]], ok: bool
@@ -392,7 +451,8 @@ def build_sources(
 ) -> IntentSources:
     """The production sources: the ``website`` provider's URL template and timeout (used
     whether or not it is in the waterfall), the ``dns`` provider, the job boards of
-    ``CLEANLIST_JOB_BOARD_URLS``; one egress-checked HTTP client for all of it."""
+    ``CLEANLIST_JOB_BOARD_URLS`` (one egress-checked HTTP client for all of it), and the
+    intent feeds (``build_feeds``), each with its own client."""
     from cleanlist_server.providers.dns_intel import DnsProvider
     from cleanlist_server.providers.registry import http_client
     from cleanlist_server.providers.website import DEFAULT_URL_TEMPLATE, WebsiteProvider
@@ -403,4 +463,16 @@ def build_sources(
     website = WebsiteProvider(http, url_template=template, timeout=site.timeout, clock=clock)
     dns = DnsProvider(verifier_config, egress, clock=clock)
     boards = JobBoardClient(http, urls=board_urls(settings.job_board_urls), timeout=site.timeout)
-    return IntentSources(http, boards, template, [website, dns], site.timeout)
+    feeds = build_feeds(provider_config, egress, verifier_config, clock)
+    clients = [c for f in feeds if isinstance(c := getattr(f, "client", None), httpx.AsyncClient)]
+    timeouts = [provider_config.providers[f.name].timeout for f in feeds]
+    return IntentSources(
+        http,
+        boards,
+        template,
+        [website, dns],
+        site.timeout,
+        feeds=feeds,
+        feed_timeout=max([FEED_DEADLINE, *(2 * t for t in timeouts)]),
+        clients=clients,
+    )

@@ -3,11 +3,16 @@
 Company signals, snapshots and refresh state are facts about the world (shared by every
 account); web events belong to the account that sent them. Every function runs inside
 the caller's connection or transaction.
+
+One table holds the company signals of every part of a refresh, told apart by code and
+``source``: hiring from job boards (``hiring_*``, source ``<board>:<token>``), technology
+changes (``adopted_*``/``dropped_*``, source ``website``/``dns``), and commercial feeds
+(any code, source the provider's name, ``lusha``). Each part replaces only its own rows.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -65,15 +70,32 @@ def _rows(domain: str, signals: Sequence[IntentSignalData], now: datetime) -> li
 
 
 async def replace_hiring(
-    conn: Conn, domain: str, signals: Sequence[IntentSignalData], now: datetime
+    conn: Conn,
+    domain: str,
+    signals: Sequence[IntentSignalData],
+    now: datetime,
+    *,
+    keep_sources: Collection[str] = (),
 ) -> None:
-    """The domain's hiring signals become exactly ``signals`` (they describe open jobs now)."""
-    await conn.execute(
-        delete(company_signals).where(
-            company_signals.c.domain == domain,
-            company_signals.c.code.startswith(HIRING_PREFIX, autoescape=True),
-        )
-    )
+    """The domain's hiring signals become exactly ``signals`` (they describe open jobs now).
+
+    Rows whose ``source`` is in ``keep_sources`` (the feeds' ``hiring_*`` codes) stay."""
+    c = company_signals.c
+    stale = and_(c.domain == domain, c.code.startswith(HIRING_PREFIX, autoescape=True))
+    if keep_sources:
+        stale = and_(stale, c.source.not_in(sorted(keep_sources)))
+    await conn.execute(delete(company_signals).where(stale))
+    if signals:
+        await conn.execute(insert(company_signals), _rows(domain, signals, now))
+
+
+async def replace_feed(
+    conn: Conn, domain: str, source: str, signals: Sequence[IntentSignalData], now: datetime
+) -> None:
+    """The domain's signals from the feed ``source`` become exactly ``signals`` (a feed
+    answers with everything it knows since the window's start)."""
+    c = company_signals.c
+    await conn.execute(delete(company_signals).where(c.domain == domain, c.source == source))
     if signals:
         await conn.execute(insert(company_signals), _rows(domain, signals, now))
 
@@ -252,6 +274,13 @@ async def due_domains(
 async def insert_events(conn: Conn, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         await conn.execute(insert(web_events), list(rows))
+
+
+async def has_events(conn: Conn, account_id: int) -> bool:
+    """Whether the account ever sent an event."""
+    e = web_events.c
+    found = await conn.execute(select(e.id).where(e.account_id == account_id).limit(1))
+    return found.first() is not None
 
 
 async def events_for(

@@ -1,18 +1,40 @@
-"""Lusha Person API v2: ``GET /v2/person`` by email, LinkedIn URL, or name and company.
+"""Lusha: Person API v2 (contacts) and Company Signals v3 (an ``IntentFeed``).
 
+Person: ``GET /v2/person`` by email, LinkedIn URL, or name and company.
 Docs: https://docs.lusha.com/apis/openapi (v2). Key in the ``api_key`` header. Not found is
 HTTP 200 with ``contact.error.name == "EMPTY_DATA"`` (or a 404); out of credits is HTTP 402.
 Cost: a credit when a contact is returned (``isCreditCharged``); misses are not charged.
+
+Company signals (``company_signals``, docs/intent-feeds.md). v3 takes Lusha company ids, so
+the domain is resolved first: ``POST /v3/companies/search`` with ``{"companies":
+[{"clientReferenceId", "domain"}]}``; a result carrying ``error`` (``NOT_FOUND``), or none,
+is a miss. Then ``POST /v3/companies/signals`` with ``{"ids", "signalTypes": FEED_TYPES,
+"startDate", "maxResultsPerSignal"}``: each result carries ``id``, ``companyName``,
+``domain`` and one array per requested type, its items dated by ``signalDate`` (news:
+``articlePublishedDate``, else ``eventEffectiveDate``). ``signal_code`` maps the types to
+our codes. Docs: https://docs.lusha.com/api-reference/signals/company-signals.md and
+https://docs.lusha.com/signals/company-signals.md (envelope; v3 OpenAPI
+``V3CompanySignalsResponse``); item fields as in the v2 signal examples, since the v3 schema
+leaves items open. Lusha charges per matched signal: ``SIGNAL_CREDITS`` credits, each
+priced like a hit (``cost_per_hit``), is ``cost_per_signal``. Only buying intent is asked
+for and mapped: decreases (headcount, traffic, IT spend) and risk news are no reason to
+buy, would cost credits, and are skipped if they come.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import UTC, datetime, time
 from typing import Any
 
+from cleanlist_server.domain.enums import Department
 from cleanlist_server.domain.records import ProviderResult, Query
 from cleanlist_server.engine.runner import ProviderBadResponse
-from cleanlist_server.providers.http import MISS, HttpProvider, VendorVerdict
+from cleanlist_server.intent.feeds import FeedItem, merge_items
+from cleanlist_server.intent.jobs import IntentSignalData, department_code
+from cleanlist_server.normalize.titles import classify_department
+from cleanlist_server.providers.http import MISS, HttpProvider, VendorVerdict, parse_date
 from cleanlist_server.providers.vendors._group_b import (
     EMAIL_FIELDS,
     LOCATION_FIELDS,
@@ -30,6 +52,25 @@ from cleanlist_server.providers.vendors._group_b import (
 )
 
 NO_EMAIL_CONFIDENCE = 0.75  # phones and firmographics only: Lusha grades emails, nothing else
+SIGNAL_CREDITS = 1.0
+"""Credits per matched company signal (Lusha's ``showSignalsCompany`` action; assumed 1)."""
+MAX_PER_TYPE = 5
+FEED_TYPES = (
+    "surgeInHiring", "surgeInHiringByDepartment", "surgeInHiringByLocation",
+    "headcountIncrease1m", "headcountIncrease3m", "headcountIncrease6m", "headcountIncrease12m",
+    "websiteTrafficIncrease", "itSpendIncrease", "commercialActivityNews",
+    "corporateStrategyNews", "financialEventsNews", "peopleNews", "marketIntelligenceNews",
+    "productActivityNews",
+)  # fmt: skip
+"""The signal types asked for: those that make a lead more likely to buy."""
+CODES = {
+    "surgeInHiring": "hiring_surge",
+    "surgeInHiringByLocation": "hiring_location_surge",
+    "websiteTrafficIncrease": "web_traffic_surge",
+    "itSpendIncrease": "it_spend_increase",
+}
+"""Fixed mappings; ``signal_code`` derives the others (headcount, departments, news)."""
+_IDENTITY = frozenset({"companyId", "companyName", "domain", "signalId", "signalDate"})
 
 
 class LushaProvider(HttpProvider):
@@ -104,6 +145,41 @@ class LushaProvider(HttpProvider):
             return MISS
         return ProviderBadResponse("lusha: HTTP 200 carrying a contact error")
 
+    @property
+    def cost_per_signal(self) -> float:
+        return SIGNAL_CREDITS * self.cost_per_hit
+
+    async def company_signals(self, domain: str, since: datetime) -> list[IntentSignalData]:
+        """The company's Lusha signals since ``since`` (``[]`` when Lusha does not know it)."""
+        company_id = await self._company_id(domain)
+        if company_id is None:
+            return []
+        body = {
+            "ids": [company_id],
+            "signalTypes": list(FEED_TYPES),
+            "startDate": since.astimezone(UTC).date().isoformat(),
+            "maxResultsPerSignal": MAX_PER_TYPE,
+        }
+        payload = await self.post_json("/v3/companies/signals", json=body, headers=self._auth)
+        results = objs(obj(payload).get("results"))
+        result = next((r for r in results if str(r.get("id")) == company_id), {})
+        items = [item for kind, found in result.items() for item in feed_items(kind, found)]
+        day = datetime.combine(since.astimezone(UTC).date(), time(), UTC)  # startDate is a day
+        return merge_items(items, source=self.name, since=day, now=self.clock())
+
+    async def _company_id(self, domain: str) -> str | None:
+        body = {"companies": [{"clientReferenceId": "1", "domain": domain}]}
+        payload = await self.post_json("/v3/companies/search", json=body, headers=self._auth)
+        found = next(iter(objs(obj(payload).get("results"))), {})
+        company_id = found.get("id")
+        if found.get("error") or company_id is None or str(company_id) == "":
+            return None
+        return str(company_id)
+
+    @property
+    def _auth(self) -> dict[str, str]:
+        return {"api_key": self.key}
+
     def interpret(
         self, status: int, headers: Mapping[str, str], content: bytes, where: str
     ) -> Any | None:
@@ -111,6 +187,40 @@ class LushaProvider(HttpProvider):
         if status == 429:
             headers = retry_after_from(headers, "ratelimit-reset")
         return super().interpret(status, headers, content, where)
+
+
+def signal_code(vendor_type: str, item: Mapping[str, Any]) -> str | None:
+    """Our code for a Lusha company signal type (None: not mapped, the item is skipped)."""
+    if vendor_type in CODES:
+        return CODES[vendor_type]
+    if vendor_type.startswith("headcountIncrease"):
+        return "headcount_growth"
+    if vendor_type == "surgeInHiringByDepartment":
+        department = classify_department(str(item.get("department") or ""))
+        return None if department in (None, Department.OTHER) else department_code(department)
+    if vendor_type.endswith("News") and vendor_type not in ("News", "riskNews"):
+        return "news_" + re.sub(r"(?<!^)(?=[A-Z])", "_", vendor_type[: -len("News")]).lower()
+    return None
+
+
+def feed_items(vendor_type: str, found: Any) -> list[FeedItem]:
+    """The dated, mapped items of one signal array of a result (other keys give none)."""
+    out = []
+    for item in objs(found):
+        code = signal_code(vendor_type, item)
+        when = parse_date(
+            item.get("signalDate") or item.get("articlePublishedDate")
+            or item.get("eventEffectiveDate")
+        )  # fmt: skip
+        if code is None or when is None:
+            continue
+        detail = {
+            k: v[:300] if isinstance(v, str) else v
+            for k, v in item.items()
+            if k not in _IDENTITY and isinstance(v, str | int | float | bool)
+        }
+        out.append(FeedItem(code, when.astimezone(UTC), vendor_type, detail))
+    return out
 
 
 def _kind(item: Mapping[str, Any]) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from types import ModuleType, TracebackType
@@ -155,6 +155,12 @@ class RunningMarket:
 
     def stats(self) -> dict[str, dict[str, Any]]:
         return self.server.stats()
+
+    def site_events(self, domains: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """The population's site events in ``POST /v1/events`` form (``events.market_events``)."""
+        from cleanlist_server.sandbox.market.events import market_events
+
+        return market_events(self.population, domains)
 
     def set_vendor(
         self,
