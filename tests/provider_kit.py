@@ -1,5 +1,9 @@
 """Shared test kit for provider adapters and vendor wires (unit level, no sockets).
 
+- ``VendorContract``: the checks every vendor adapter passes, which a vendor's test module
+  subclasses with the vendor's specifics; the ``expect_*`` helpers, ``canned`` and
+  ``unusable_bodies`` it is built from serve the vendor's own tests too.
+
 - ``load_fixture(provider, case)``: a recorded response under
   ``tests/fixtures/providers/<provider>/<case>.json``::
 
@@ -17,21 +21,34 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 import httpx
+import pytest
 
+from cleanlist_server.domain.records import ProviderResult, Query
+from cleanlist_server.engine.runner import (
+    ProviderAuthError,
+    ProviderBadResponse,
+    ProviderQuotaExceeded,
+    ProviderRateLimited,
+)
+from cleanlist_server.normalize.record import normalize_fields
+from cleanlist_server.providers.base import ProviderError, ProviderUnavailable
 from cleanlist_server.providers.config import ProviderSettings
 from cleanlist_server.providers.http import HttpProvider
 from cleanlist_server.sandbox.market.wire import (
     EmailVerdict,
+    ErrorKind,
     MarketRequest,
+    MarketResponse,
     VendorCompanyRecord,
     VendorRecord,
+    VendorView,
     VendorWire,
 )
 
@@ -51,15 +68,21 @@ def settings_for(
     return ProviderSettings(name=name, enabled=True, key=key, url=url, cost_per_call=1.0)
 
 
+def _http(
+    status: int, headers: Mapping[str, str], text: str | None, data: Any, text_type: str
+) -> httpx.Response:
+    """``text`` as ``text_type``, or else ``data`` as JSON (unless ``headers`` say)."""
+    content_type = "application/json" if text is None else text_type
+    content = json.dumps(data) if text is None else text
+    headers = {"content-type": content_type, **headers}
+    return httpx.Response(status, headers=headers, content=content.encode())
+
+
 def _response_for(fixture: dict[str, Any]) -> httpx.Response:
     resp = fixture["response"]
     body = resp.get("body")
-    headers = dict(resp.get("headers") or {})
-    if isinstance(body, str):
-        headers.setdefault("content-type", "text/plain")
-        return httpx.Response(resp["status"], headers=headers, content=body.encode())
-    headers.setdefault("content-type", "application/json")
-    return httpx.Response(resp["status"], headers=headers, content=json.dumps(body).encode())
+    text = body if isinstance(body, str) else None
+    return _http(resp["status"], resp.get("headers") or {}, text, body, "text/plain")
 
 
 def replay(
@@ -88,15 +111,10 @@ def replay(
 
 
 def _norm(text: str | None) -> str:
-    return (
-        (text or "")
-        .strip()
-        .lower()
-        .removeprefix("https://")
-        .removeprefix("http://")
-        .removeprefix("www.")
-        .rstrip("/")
-    )
+    text = (text or "").strip().lower()
+    for prefix in ("https://", "http://", "www."):
+        text = text.removeprefix(prefix)
+    return text.rstrip("/")
 
 
 @dataclass
@@ -210,29 +228,32 @@ def paired(
     seen: list[MarketRequest] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        market = MarketRequest(
-            method=request.method,
-            path=request.url.path,
-            query=dict(request.url.params),
-            headers={k.lower(): v for k, v in request.headers.items()},
-            body=request.content,
-        )
+        market = _market_request(request)
         seen.append(market)
         answer = (
             wire.handle(market, view) if wire.key_of(market) == key else wire.error("auth", market)
         )
-        headers = dict(answer.headers)
-        if answer.json is not None:
-            headers.setdefault("content-type", "application/json")
-            return httpx.Response(
-                answer.status, headers=headers, content=json.dumps(answer.json).encode()
-            )
-        headers.setdefault("content-type", answer.content_type or "text/plain")
-        return httpx.Response(answer.status, headers=headers, content=(answer.text or "").encode())
+        return _http_response(answer)
 
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
     adapter = adapter_cls(settings_for(adapter_cls.name, key=key), client, clock=lambda: NOW)
     return adapter, seen
+
+
+def _market_request(request: httpx.Request) -> MarketRequest:
+    return MarketRequest(
+        method=request.method,
+        path=request.url.path,
+        query=dict(request.url.params),
+        headers={k.lower(): v for k, v in request.headers.items()},
+        body=request.content,
+    )
+
+
+def _http_response(answer: MarketResponse) -> httpx.Response:
+    text = None if answer.json is not None else answer.text or ""
+    text_type = answer.content_type or "text/plain"
+    return _http(answer.status, answer.headers, text, answer.json, text_type)
 
 
 def values(result: Any) -> dict[str, Any]:
@@ -241,3 +262,238 @@ def values(result: Any) -> dict[str, Any]:
 
 def all_cases(provider: str) -> Iterable[str]:
     return sorted(p.stem for p in (FIXTURES / provider).glob("*.json"))
+
+
+# --- checks every vendor adapter test shares -------------------------------------------
+
+Fixture = dict[str, Any]
+"""A recorded (or hand-made, see ``canned``) exchange, as ``replay`` takes it."""
+
+Outcome = bool | type[ProviderError]
+"""What one lookup must come to: matched (True), "not found" (False), or the exact error."""
+
+E = TypeVar("E", bound=ProviderError)
+
+JANE_EMAIL = "jane.doe@acme-widgets.test"
+"""``sample_person``'s address; the queries below find that person through a wire."""
+JANE_BY_EMAIL = Query(account_id=1, email=JANE_EMAIL)
+JANE_BY_NAME = Query(
+    account_id=1, first_name="Jane", last_name="Doe", company_domain="acme-widgets.test"
+)
+JANE_BY_COMPANY = Query(account_id=1, full_name="Jane Doe", company_name="Acme Widgets")
+JANE_BY_LINKEDIN = Query(account_id=1, linkedin_url="https://www.linkedin.com/in/jane-doe-42")
+
+
+def full_view(*, verdicts: dict[str, EmailVerdict] | None = None, **overrides: Any) -> FakeView:
+    """A view knowing ``sample_person`` (with ``overrides``) and the sample company."""
+    return FakeView(
+        people=[sample_person(**overrides)], companies=[sample_company()], verdicts=verdicts or {}
+    )
+
+
+def assert_carries(got: Mapping[str, Any], names: Iterable[str]) -> None:
+    """``got`` holds, for each field in ``names``, ``sample_person``'s value as
+    ``normalize_fields`` renders it: what a round trip through a wire must give back."""
+    normalized = normalize_fields(sample_person().fields)
+    expected = {**normalized.person, **normalized.company}
+    names = tuple(names)
+    assert {name: got.get(name) for name in names} == {name: expected[name] for name in names}
+
+
+async def expect_error(adapter: HttpProvider, query: Query, error: type[E]) -> E:
+    """The lookup raises exactly ``error`` (a rate limit is no outage, a refused key no
+    quota), and the adapter's key shows in neither its message nor its repr."""
+    with pytest.raises(error) as caught:
+        await adapter.lookup(query)
+    raised = caught.value
+    assert type(raised) is error, f"{type(raised).__name__} raised, not {error.__name__}"
+    if adapter.key:
+        assert adapter.key not in str(raised) and adapter.key not in repr(raised)
+    return raised
+
+
+async def expect_miss(adapter: HttpProvider, query: Query) -> None:
+    """The lookup answers "not found": not matched, no fields, no error."""
+    assert await adapter.lookup(query) == ProviderResult.miss(adapter.name)
+
+
+async def expect_outcome(adapter: HttpProvider, query: Query, outcome: Outcome) -> None:
+    if outcome is True:
+        result = await adapter.lookup(query)
+        assert result.matched and result.provider == adapter.name
+    elif outcome is False:
+        await expect_miss(adapter, query)
+    else:
+        await expect_error(adapter, query, outcome)
+
+
+async def expect_key_refused(adapter: HttpProvider, query: Query, key: str = "wrong-key") -> None:
+    """Given a key the wire does not know, the adapter reports an auth error."""
+    adapter.settings = replace(adapter.settings, key=key)
+    await expect_error(adapter, query, ProviderAuthError)
+
+
+def assert_key_in_header(
+    request: httpx.Request, header: str, *, scheme: str = "", key: str = TEST_KEY
+) -> None:
+    """The key travels in ``header`` (after ``scheme``, such as ``"Bearer "``) and
+    nowhere in the URL or the body."""
+    assert request.headers[header] == scheme + key
+    assert key not in str(request.url)
+    assert key.encode() not in request.content
+
+
+def canned(status: int, body: Any, content_type: str | None = None, **request: str) -> Fixture:
+    """A hand-made exchange for ``replay``: a string ``body`` is sent as is (text/plain
+    unless ``content_type`` says otherwise), anything else as JSON; ``request`` (``method``,
+    ``path``) is what the adapter must have asked, where given."""
+    headers = {"content-type": content_type} if content_type else {}
+    return {"request": request, "response": {"status": status, "headers": headers, "body": body}}
+
+
+def unusable_bodies(
+    *,
+    malformed: str,
+    as_text: str,
+    extra: Mapping[str, Any] | None = None,
+    html: str = "<html><body>502 Bad Gateway</body></html>",
+    **request: str,
+) -> list[pytest.ParameterSet]:
+    """HTTP 200 answers no adapter may take for a result, one ``pytest.param`` each: an
+    HTML page, an empty body (JSON-typed and untyped), ``malformed`` JSON, the vendor's
+    own JSON (``as_text``) sent as text/plain; then the vendor's ``extra`` JSON bodies
+    (shapes of its own that carry no result), by id. ``request`` as for ``canned``."""
+    bodies: dict[str, tuple[Any, str | None]] = {
+        "html": (html, "text/html"),
+        "empty": ("", "application/json"),
+        "empty-untyped": ("", None),
+        "malformed": (malformed, "application/json"),
+        "text-plain": (as_text, "text/plain"),
+        **{name: (body, None) for name, body in (extra or {}).items()},
+    }
+    return [
+        pytest.param(canned(200, body, content_type, **request), id=name)
+        for name, (body, content_type) in bodies.items()
+    ]
+
+
+VERDICT_STATUSES: dict[EmailVerdict, str | None] = {
+    "valid": "valid",
+    "invalid": "invalid",
+    "catch_all": "catch-all",
+    "disposable": "disposable",
+    "role": "role-based",
+    "unknown": None,
+}
+"""The ``email_status`` verifiers report for each verdict of the market (None: a miss)."""
+
+WIRE_ERRORS: dict[ErrorKind, type[ProviderError]] = {
+    "auth": ProviderAuthError,
+    "quota": ProviderQuotaExceeded,
+    "rate_limited": ProviderRateLimited,
+    "server": ProviderUnavailable,
+}
+"""How adapters translate the failures ``VendorWire.error`` renders."""
+
+
+@dataclass
+class FailingWire:
+    """``wire`` answering every request with its rendering of one failure, except the
+    ``spared`` paths (a token endpoint), which it serves as usual."""
+
+    wire: VendorWire
+    kind: ErrorKind
+    spared: frozenset[str] = frozenset()
+    name: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.name = self.wire.name
+
+    def key_of(self, request: MarketRequest) -> str | None:
+        return self.wire.key_of(request)
+
+    def error(self, kind: ErrorKind, request: MarketRequest) -> MarketResponse:
+        return self.wire.error(kind, request)
+
+    def handle(self, request: MarketRequest, view: VendorView) -> MarketResponse:
+        if request.path in self.spared:
+            return self.wire.handle(request, view)
+        return self.wire.error(self.kind, request)
+
+
+class VendorContract:
+    """What every vendor adapter must do, whatever its wire format. A vendor's test module
+    subclasses it (``class TestContract(VendorContract)``), sets what is specific to the
+    vendor, and may override a check with a stricter one of its own."""
+
+    adapter: ClassVar[type[HttpProvider]]
+    key: ClassVar[str] = TEST_KEY  # of the form the vendor issues
+
+    # Against recorded and hand-made answers. ``recorded`` maps fixture names to what each
+    # comes to for ``query`` (or the query ``queries`` names); ``chained`` names the other
+    # fixtures, which the vendor's own tests replay as conversations.
+    query: ClassVar[Query]  # answered with one call, after the ``before`` exchanges
+    before: ClassVar[Sequence[Fixture]] = ()  # such as an OAuth token
+    recorded: ClassVar[Mapping[str, Outcome]]
+    queries: ClassVar[Mapping[str, Query]] = {}
+    chained: ClassVar[Iterable[str]] = ()
+    source: ClassVar[str] = "https://"  # how every recorded fixture's source starts
+    key_header: ClassVar[str | None] = None  # the key goes in this header (after
+    key_scheme: ClassVar[str] = ""  # this scheme) ...
+    key_param: ClassVar[str | None] = None  # ... or in this query parameter
+    unusable: ClassVar[list[pytest.ParameterSet]]  # ``unusable_bodies(...)``
+    recorded_wait: ClassVar[float | None]  # ``retry_after`` of the recorded rate limit
+
+    # Against the vendor's market wire (a fresh one for each check):
+    wire: ClassVar[type[VendorWire]]
+    wire_query: ClassVar[Query]  # a lookup the wire answers from ``full_view()``
+    wire_wait: ClassVar[float | None]  # ``retry_after`` of the wire's rate limit
+    wire_quota: ClassVar[type[ProviderError]] = ProviderQuotaExceeded  # its "no credits"
+    spared: ClassVar[Iterable[str]] = ()  # paths the failing wire still serves
+    wrong_key: ClassVar[str] = "wrong-key"
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        tables: dict[str, Iterable[Any]] = {"case": sorted(self.recorded), "kind": WIRE_ERRORS}
+        tables["unusable"] = self.unusable
+        for name in set(tables) & set(metafunc.fixturenames):
+            metafunc.parametrize(name, list(tables[name]))
+
+    def test_every_fixture_is_replayed(self) -> None:
+        assert set(all_cases(self.adapter.name)) == {*self.recorded, *self.chained}
+
+    async def test_recorded_answer(self, case: str) -> None:
+        fixture = load_fixture(self.adapter.name, case)
+        assert fixture["source"].startswith(self.source)
+        adapter, calls = replay(self.adapter, [*self.before, fixture], key=self.key)
+        await expect_outcome(adapter, self.queries.get(case, self.query), self.recorded[case])
+        (call,) = calls[len(self.before) :]
+        if self.key_header:
+            assert_key_in_header(call, self.key_header, scheme=self.key_scheme, key=self.key)
+        if self.key_param:
+            assert call.url.params[self.key_param] == self.key
+
+    async def test_unusable_bodies_are_bad_responses(self, unusable: Fixture) -> None:
+        adapter, _ = replay(self.adapter, [*self.before, unusable], key=self.key)
+        await expect_error(adapter, self.query, ProviderBadResponse)
+
+    async def test_a_recorded_rate_limit_says_how_long_to_wait(self) -> None:
+        limited = load_fixture(self.adapter.name, "rate_limited")
+        adapter, _ = replay(self.adapter, [*self.before, limited], key=self.key)
+        raised = await expect_error(adapter, self.query, ProviderRateLimited)
+        assert raised.retry_after == self.recorded_wait
+
+    async def test_wire_errors_reach_the_adapter_typed(self, kind: ErrorKind) -> None:
+        wire = FailingWire(self.wire(), kind, frozenset(self.spared))
+        adapter, _ = paired(self.adapter, wire, FakeView(), key=self.key)
+        error = self.wire_quota if kind == "quota" else WIRE_ERRORS[kind]
+        raised = await expect_error(adapter, self.wire_query, error)
+        if isinstance(raised, ProviderRateLimited):
+            assert raised.retry_after == self.wire_wait
+
+    async def test_a_wrong_key_is_refused(self) -> None:
+        adapter, _ = paired(self.adapter, self.wire(), full_view(), key=self.key)
+        await expect_key_refused(adapter, self.wire_query, self.wrong_key)
+
+    async def test_an_empty_view_is_a_miss(self) -> None:
+        adapter, _ = paired(self.adapter, self.wire(), FakeView(), key=self.key)
+        await expect_miss(adapter, self.wire_query)

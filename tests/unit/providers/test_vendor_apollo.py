@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import pytest
@@ -16,37 +15,16 @@ from cleanlist_server.engine.runner import (
     ProviderQuotaExceeded,
     ProviderRateLimited,
 )
-from cleanlist_server.providers.base import ProviderUnavailable
 from cleanlist_server.providers.http import UNDATED_AGE
 from cleanlist_server.providers.vendors.apollo import ADAPTER, MATCH_CONFIDENCE
-from cleanlist_server.sandbox.market.vendors.apollo import WIRE
-from cleanlist_server.sandbox.market.wire import (
-    EmailVerdict,
-    ErrorKind,
-    MarketRequest,
-    MarketResponse,
-    VendorView,
-)
-from tests.provider_kit import (
-    NOW,
-    TEST_KEY,
-    FakeView,
-    all_cases,
-    load_fixture,
-    paired,
-    replay,
-    sample_company,
-    sample_person,
-    values,
-)
+from cleanlist_server.sandbox.market.vendors.apollo import WIRE, ApolloWire
+from cleanlist_server.sandbox.market.wire import MarketRequest
+from tests import provider_kit as kit
 
 BY_EMAIL = Query(account_id=1, email="tim@apollo.io")
-JANE = sample_person().fields
-BY_NAME = Query(
-    account_id=1, first_name="Jane", last_name="Doe", company_domain=JANE["company_domain"]
-)
+JANE = kit.sample_person().fields
 
-CASES: dict[str, bool | type[Exception]] = {
+RECORDED: dict[str, kit.Outcome] = {
     "match": True,
     "not_found": False,
     "bad_key": ProviderAuthError,
@@ -55,36 +33,24 @@ CASES: dict[str, bool | type[Exception]] = {
     "invalid_params": ProviderBadResponse,
     "rate_limited": ProviderRateLimited,
 }
-BAD_BODIES = {
-    "html": ("text/html", "<html><body>Bad gateway</body></html>"),
-    "empty": ("application/json", ""),
-    "malformed": ("application/json", '{"person": {'),
-    "wrong_type": ("text/plain", '{"person": null}'),
-}
 
 
-def test_every_fixture_is_replayed() -> None:
-    assert set(all_cases("apollo")) == set(CASES)
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-async def test_replay(case: str) -> None:
-    adapter, calls = replay(ADAPTER, load_fixture("apollo", case))
-    outcome = CASES[case]
-    if isinstance(outcome, bool):
-        assert (await adapter.lookup(BY_EMAIL)).matched is outcome
-    else:
-        with pytest.raises(outcome) as caught:
-            await adapter.lookup(BY_EMAIL)
-        assert TEST_KEY not in str(caught.value)
-    assert calls[0].headers["x-api-key"] == TEST_KEY
-    assert TEST_KEY not in str(calls[0].url)
+class TestContract(kit.VendorContract):
+    adapter = ADAPTER
+    query = BY_EMAIL
+    recorded = RECORDED
+    key_header = "x-api-key"
+    unusable = kit.unusable_bodies(malformed='{"person": {', as_text='{"person": null}')
+    recorded_wait = 30
+    wire = ApolloWire
+    wire_query = kit.JANE_BY_NAME
+    wire_wait = 60
 
 
 async def test_match_maps_the_documented_example() -> None:
-    adapter, calls = replay(ADAPTER, load_fixture("apollo", "match"))
+    adapter, calls = kit.replay(ADAPTER, kit.load_fixture("apollo", "match"))
     result = await adapter.lookup(BY_EMAIL)
-    got = values(result)
+    got = kit.values(result)
     assert got["email"] == "tim@apollo.io" and got["email_status"] == "valid"
     assert (got["first_name"], got["last_name"]) == ("Tim", "Zheng")
     assert (got["title"], got["seniority"], got["department"]) == (
@@ -109,7 +75,7 @@ async def test_match_maps_the_documented_example() -> None:
     assert (email.source, email.confidence, email.observed_at) == (
         "apollo",
         MATCH_CONFIDENCE,
-        NOW - UNDATED_AGE,
+        kit.NOW - UNDATED_AGE,
     )
     sent = calls[0]
     assert (sent.method, sent.url.params["email"]) == ("POST", "tim@apollo.io")
@@ -118,57 +84,29 @@ async def test_match_maps_the_documented_example() -> None:
 
 
 async def test_name_and_company_are_sent_as_documented() -> None:
-    adapter, calls = replay(ADAPTER, load_fixture("apollo", "not_found"))
-    await adapter.lookup(Query(account_id=1, full_name="Jane Doe", company_name="Acme Widgets"))
+    adapter, calls = kit.replay(ADAPTER, kit.load_fixture("apollo", "not_found"))
+    await adapter.lookup(kit.JANE_BY_COMPANY)
     params = calls[0].url.params
     assert (params["name"], params["organization_name"]) == ("Jane Doe", "Acme Widgets")
     assert "domain" not in params and "email" not in params
 
 
-async def test_rate_limit_carries_retry_after() -> None:
-    adapter, _ = replay(ADAPTER, load_fixture("apollo", "rate_limited"))
-    with pytest.raises(ProviderRateLimited) as caught:
-        await adapter.lookup(BY_EMAIL)
-    assert caught.value.retry_after == 30
-
-
-@pytest.mark.parametrize("kind", sorted(BAD_BODIES))
-async def test_unreadable_bodies_are_bad_responses(kind: str) -> None:
-    content_type, body = BAD_BODIES[kind]
-    answer = {"status": 200, "headers": {"content-type": content_type}, "body": body}
-    adapter, _ = replay(ADAPTER, {"response": answer})
-    with pytest.raises(ProviderBadResponse) as caught:
-        await adapter.lookup(BY_EMAIL)
-    assert TEST_KEY not in str(caught.value)
-
-
 def test_accepts_documented_lookup_inputs() -> None:
-    adapter, _ = replay(ADAPTER, load_fixture("apollo", "not_found"))
+    adapter, _ = kit.replay(ADAPTER, kit.load_fixture("apollo", "not_found"))
     linkedin = Query(account_id=1, linkedin_url=JANE["linkedin_url"])
     known = Query(account_id=1).with_known({"email": "tim@apollo.io"})
-    assert all(adapter.accepts(q) for q in (BY_EMAIL, BY_NAME, linkedin, known))
+    assert all(adapter.accepts(q) for q in (BY_EMAIL, kit.JANE_BY_NAME, linkedin, known))
     assert not adapter.accepts(Query(account_id=1, first_name="Jane", last_name="Doe"))
 
 
 # --- through the market wire ------------------------------------------------------
 
 
-def _view(verdicts: dict[str, EmailVerdict] | None = None) -> FakeView:
-    return FakeView(people=[sample_person()], companies=[sample_company()], verdicts=verdicts or {})
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        BY_NAME,
-        Query(account_id=1, email=JANE["email"]),
-        Query(account_id=1, linkedin_url=JANE["linkedin_url"]),
-    ],
-)
+@pytest.mark.parametrize("query", [kit.JANE_BY_NAME, kit.JANE_BY_EMAIL, kit.JANE_BY_LINKEDIN])
 async def test_round_trip_recovers_what_apollo_carries(query: Query) -> None:
-    adapter, seen = paired(ADAPTER, WIRE, _view({JANE["email"]: "valid"}))
+    adapter, seen = kit.paired(ADAPTER, WIRE, kit.full_view(verdicts={JANE["email"]: "valid"}))
     result = await adapter.lookup(query)
-    got = values(result)
+    got = kit.values(result)
     assert got["email"] == JANE["email"] and got["email_status"] == "valid"
     assert (got["first_name"], got["last_name"], got["title"]) == ("Jane", "Doe", "VP of Sales")
     assert (got["seniority"], got["department"]) == ("vp", "Sales")
@@ -190,81 +128,35 @@ async def test_round_trip_recovers_what_apollo_carries(query: Query) -> None:
 
 
 async def test_round_trip_unverified_email_has_no_status() -> None:
-    adapter, _ = paired(ADAPTER, WIRE, _view())
-    got = values(await adapter.lookup(BY_NAME))
+    adapter, _ = kit.paired(ADAPTER, WIRE, kit.full_view())
+    got = kit.values(await adapter.lookup(kit.JANE_BY_NAME))
     assert got["email"] == JANE["email"] and "email_status" not in got
 
 
-async def test_round_trip_empty_view_is_a_miss() -> None:
-    adapter, _ = paired(ADAPTER, WIRE, FakeView())
-    result = await adapter.lookup(BY_NAME)
-    assert not result.matched and result.fields == {}
-
-
-@dataclass
-class Failing:
-    """The Apollo wire answering every request with one of its errors."""
-
-    kind: ErrorKind
-    name: str = "apollo"
-
-    def key_of(self, request: MarketRequest) -> str | None:
-        return WIRE.key_of(request)
-
-    def error(self, kind: ErrorKind, request: MarketRequest) -> MarketResponse:
-        return WIRE.error(kind, request)
-
-    def handle(self, request: MarketRequest, view: VendorView) -> MarketResponse:
-        return WIRE.error(self.kind, request)
-
-
-@pytest.mark.parametrize(
-    ("kind", "error"),
-    [
-        ("auth", ProviderAuthError),
-        ("quota", ProviderQuotaExceeded),
-        ("rate_limited", ProviderRateLimited),
-        ("server", ProviderUnavailable),
-    ],
-)
-async def test_wire_errors_reach_the_adapter_typed(kind: ErrorKind, error: type[Exception]) -> None:
-    adapter, _ = paired(ADAPTER, Failing(kind), FakeView())
-    with pytest.raises(error) as caught:
-        await adapter.lookup(BY_NAME)
-    assert TEST_KEY not in str(caught.value)
-    if kind == "rate_limited":
-        assert isinstance(caught.value, ProviderRateLimited) and caught.value.retry_after == 60
-
-
-async def test_a_wrong_key_is_refused() -> None:
-    adapter, _ = paired(ADAPTER, WIRE, _view())
-    adapter.settings = replace(adapter.settings, key="wrong-key")
-    with pytest.raises(ProviderAuthError):
-        await adapter.lookup(BY_NAME)
-
-
 def _request(method: str, path: str, **query: str) -> MarketRequest:
-    return MarketRequest(method=method, path=path, query=query, headers={"x-api-key": TEST_KEY})
+    return MarketRequest(method=method, path=path, query=query, headers={"x-api-key": kit.TEST_KEY})
 
 
 def test_wire_reads_the_key_from_the_header() -> None:
-    assert WIRE.key_of(_request("POST", "/api/v1/people/match")) == TEST_KEY
+    assert WIRE.key_of(_request("POST", "/api/v1/people/match")) == kit.TEST_KEY
     assert WIRE.key_of(MarketRequest("POST", "/api/v1/people/match", {"api_key": "k"}, {})) is None
 
 
 def test_wire_unknown_path_and_method_are_404() -> None:
     for method, path in (("POST", "/api/v1/people/search"), ("GET", "/api/v1/people/match")):
-        answer = WIRE.handle(_request(method, path), _view())
+        answer = WIRE.handle(_request(method, path), kit.full_view())
         assert answer.status == 404 and "error" in answer.json
 
 
 def test_wire_renders_the_documented_shape() -> None:
-    answer = WIRE.handle(_request("POST", "/api/v1/people/match", email=JANE["email"]), _view())
+    answer = WIRE.handle(
+        _request("POST", "/api/v1/people/match", email=JANE["email"]), kit.full_view()
+    )
     person = answer.json["person"]
     assert person["linkedin_url"] == "http://www.linkedin.com/in/jane-doe-42"
     assert (person["seniority"], person["departments"]) == ("vp", ["sales"])
     assert person["organization"]["primary_domain"] == "acme-widgets.test"
     assert person["organization"]["website_url"] == "http://www.acme-widgets.test"
     assert person["employment_history"][0]["current"] is True
-    nobody = WIRE.handle(_request("POST", "/api/v1/people/match"), _view())
+    nobody = WIRE.handle(_request("POST", "/api/v1/people/match"), kit.full_view())
     assert (nobody.status, nobody.json) == (200, {"person": None})

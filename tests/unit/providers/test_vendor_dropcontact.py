@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import pytest
 
 from cleanlist_server.domain.records import Query
@@ -16,23 +15,10 @@ from cleanlist_server.engine.runner import (
     ProviderRateLimited,
     ProviderTimeout,
 )
-from cleanlist_server.providers.base import ProviderError, ProviderUnavailable
-from cleanlist_server.providers.http import HttpProvider
 from cleanlist_server.providers.vendors.dropcontact import ADAPTER, DropcontactProvider
 from cleanlist_server.sandbox.market.vendors.dropcontact import WIRE, DropcontactWire
-from cleanlist_server.sandbox.market.wire import ErrorKind, MarketRequest
-from tests.provider_kit import (
-    NOW,
-    TEST_KEY,
-    FakeView,
-    load_fixture,
-    paired,
-    replay,
-    sample_company,
-    sample_person,
-    settings_for,
-    values,
-)
+from cleanlist_server.sandbox.market.wire import MarketRequest
+from tests import provider_kit as kit
 
 BY_NAME = Query(
     account_id=1, first_name="Denis", last_name="Dupont", company_domain="companytest.fr"
@@ -47,20 +33,42 @@ def _no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def fixtures(*cases: str) -> list[dict[str, Any]]:
-    return [load_fixture("dropcontact", case) for case in cases]
+    return [kit.load_fixture("dropcontact", case) for case in cases]
 
 
-def full_view(**overrides: Any) -> FakeView:
-    return FakeView(people=[sample_person(**overrides)], companies=[sample_company()])
+RECORDED: dict[str, kit.Outcome] = {
+    "bad_key": ProviderAuthError,
+    "out_of_credits": ProviderQuotaExceeded,
+    "rate_limited": ProviderRateLimited,
+    "error_200": ProviderBadResponse,
+}
+
+
+class TestContract(kit.VendorContract):
+    adapter = ADAPTER
+    query = BY_NAME
+    key = SECRET
+    recorded = RECORDED
+    chained = ("submitted", "not_ready", "match", "not_found", "unknown_request")
+    key_header = "x-access-token"
+    unusable = kit.unusable_bodies(
+        malformed='{"error": false, "request_id": ',
+        as_text='{"error": false, "request_id": "r1", "success": true}',
+        extra={"no-request-id": {"error": False, "success": True}},
+    )
+    recorded_wait = 5.0
+    wire = DropcontactWire
+    wire_query = BY_NAME
+    wire_wait = 1.0
 
 
 # --- recorded answers ------------------------------------------------------------------
 
 
 async def test_documented_flow_submits_polls_and_maps_the_row() -> None:
-    adapter, calls = replay(ADAPTER, fixtures("submitted", "not_ready", "match"))
+    adapter, calls = kit.replay(ADAPTER, fixtures("submitted", "not_ready", "match"))
     result = await adapter.lookup(BY_NAME)
-    got = values(result)
+    got = kit.values(result)
     assert result.matched
     assert got["email"] == "denis@companytest.com"  # nominative@pro, not the generic one
     assert got["email_status"] == "valid"
@@ -84,10 +92,10 @@ async def test_request_carries_the_token_header_and_documented_body() -> None:
     query = Query(account_id=1, email="denis@companytest.com").with_known(
         {"company_name": "companyTest"}
     )
-    adapter, calls = replay(ADAPTER, fixtures("submitted", "match"))
+    adapter, calls = kit.replay(ADAPTER, fixtures("submitted", "match"))
     await adapter.lookup(query)
-    assert all(c.headers["x-access-token"] == TEST_KEY for c in calls)
-    assert all(TEST_KEY not in str(c.url) for c in calls)
+    for call in calls:
+        kit.assert_key_in_header(call, "x-access-token")
     assert json.loads(calls[0].content) == {
         "data": [{"email": "denis@companytest.com", "company": "companyTest"}],
         "siren": False,
@@ -97,63 +105,19 @@ async def test_request_carries_the_token_header_and_documented_body() -> None:
 
 @pytest.mark.parametrize("result_case", ["not_found", "unknown_request"])
 async def test_contact_returned_as_sent_or_unknown_request_is_a_miss(result_case: str) -> None:
-    adapter, _ = replay(ADAPTER, fixtures("submitted", result_case))
-    result = await adapter.lookup(BY_NAME)
-    assert not result.matched and result.fields == {}
+    adapter, _ = kit.replay(ADAPTER, fixtures("submitted", result_case))
+    await kit.expect_miss(adapter, BY_NAME)
 
 
 async def test_gives_up_with_a_timeout_after_max_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(DropcontactProvider, "max_polls", 3)
-    adapter, calls = replay(ADAPTER, fixtures("submitted", "not_ready"))
-    with pytest.raises(ProviderTimeout):
-        await adapter.lookup(BY_NAME)
+    adapter, calls = kit.replay(ADAPTER, fixtures("submitted", "not_ready"))
+    await kit.expect_error(adapter, BY_NAME, ProviderTimeout)
     assert len(calls) == 1 + 3
 
 
-@pytest.mark.parametrize(
-    ("case", "error"),
-    [
-        ("bad_key", ProviderAuthError),
-        ("out_of_credits", ProviderQuotaExceeded),
-        ("rate_limited", ProviderRateLimited),
-        ("error_200", ProviderBadResponse),
-    ],
-)
-async def test_errors_are_typed_and_never_show_the_key(
-    case: str, error: type[ProviderError]
-) -> None:
-    adapter, _ = replay(ADAPTER, fixtures(case), key=SECRET)
-    with pytest.raises(error) as caught:
-        await adapter.lookup(BY_NAME)
-    assert SECRET not in str(caught.value) and SECRET not in repr(caught.value)
-
-
-async def test_rate_limit_carries_retry_after() -> None:
-    adapter, _ = replay(ADAPTER, fixtures("rate_limited"))
-    with pytest.raises(ProviderRateLimited) as caught:
-        await adapter.lookup(BY_NAME)
-    assert caught.value.retry_after == 5.0
-
-
-@pytest.mark.parametrize(
-    ("content_type", "body"),
-    [
-        ("text/html", "<html><body>502 Bad Gateway</body></html>"),
-        ("application/json", ""),
-        ("application/json", '{"error": false, "request_id": '),
-        ("text/plain", '{"error": false, "request_id": "r1", "success": true}'),
-        ("application/json", '{"error": false, "success": true}'),  # no request_id
-    ],
-)
-async def test_unusable_bodies_are_bad_responses(content_type: str, body: str) -> None:
-    answer = {"response": {"status": 200, "headers": {"content-type": content_type}, "body": body}}
-    adapter, _ = replay(ADAPTER, answer)
-    with pytest.raises(ProviderBadResponse):
-        await adapter.lookup(BY_NAME)
-
-
 def test_accepts_an_email_a_linkedin_url_or_a_name_with_a_company() -> None:
-    adapter, _ = replay(ADAPTER, fixtures("submitted"))
+    adapter, _ = kit.replay(ADAPTER, fixtures("submitted"))
     assert adapter.accepts(BY_NAME)
     assert adapter.accepts(Query(account_id=1, email="a@b.com"))
     assert adapter.accepts(Query(account_id=1).with_known({"linkedin_url": "https://x"}))
@@ -164,9 +128,9 @@ def test_accepts_an_email_a_linkedin_url_or_a_name_with_a_company() -> None:
 
 
 async def test_round_trip_recovers_what_dropcontact_carries() -> None:
-    adapter, seen = paired(ADAPTER, DropcontactWire(), full_view())
-    result = await adapter.lookup(Query(account_id=1, email="jane.doe@acme-widgets.test"))
-    got = values(result)
+    adapter, seen = kit.paired(ADAPTER, DropcontactWire(), kit.full_view())
+    result = await adapter.lookup(kit.JANE_BY_EMAIL)
+    got = kit.values(result)
     assert got["email"] == "jane.doe@acme-widgets.test" and got["email_status"] == "valid"
     assert (got["full_name"], got["title"], got["seniority"]) == ("Jane Doe", "VP of Sales", "vp")
     assert got["linkedin_url"] == "https://linkedin.com/in/jane-doe-42"
@@ -179,51 +143,17 @@ async def test_round_trip_recovers_what_dropcontact_carries() -> None:
 
 
 async def test_round_trip_catch_all_and_personal_addresses() -> None:
-    view = full_view(email_status="catch-all", personal_email="jane@gmail.com")
-    adapter, _ = paired(ADAPTER, WIRE, view)
-    query = Query(account_id=1, full_name="Jane Doe", company_name="Acme Widgets")
-    result = await adapter.lookup(query)
-    got = values(result)
+    view = kit.full_view(email_status="catch-all", personal_email="jane@gmail.com")
+    adapter, _ = kit.paired(ADAPTER, WIRE, view)
+    result = await adapter.lookup(kit.JANE_BY_COMPANY)
+    got = kit.values(result)
     assert got["email_status"] == "catch-all"
     assert got["personal_email"] == "jane@gmail.com"
     assert result.fields["email"].confidence == 0.6  # catch_all@pro: the work address's
 
 
-async def test_round_trip_unknown_person_is_a_miss() -> None:
-    adapter, _ = paired(ADAPTER, DropcontactWire(), FakeView())
-    assert not (await adapter.lookup(BY_NAME)).matched
-
-
-def _wire_failing(kind: ErrorKind) -> HttpProvider:
-    def handler(request: httpx.Request) -> httpx.Response:
-        answer = WIRE.error(kind, MarketRequest(request.method, request.url.path, {}, {}))
-        headers = {"content-type": "application/json", **answer.headers}
-        return httpx.Response(answer.status, headers=headers, content=json.dumps(answer.json))
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    return ADAPTER(settings_for("dropcontact"), client, clock=lambda: NOW)
-
-
-@pytest.mark.parametrize(
-    ("kind", "error"),
-    [
-        ("auth", ProviderAuthError),
-        ("quota", ProviderQuotaExceeded),
-        ("rate_limited", ProviderRateLimited),
-        ("server", ProviderUnavailable),
-    ],
-)
-async def test_wire_errors_reach_the_adapter_typed(
-    kind: ErrorKind, error: type[ProviderError]
-) -> None:
-    with pytest.raises(error) as caught:
-        await _wire_failing(kind).lookup(BY_NAME)
-    if isinstance(caught.value, ProviderRateLimited):
-        assert caught.value.retry_after == 1.0
-
-
 def test_wire_keeps_pending_batches_and_answers_in_its_style() -> None:
-    wire, view = DropcontactWire(), full_view()
+    wire, view = DropcontactWire(), kit.full_view()
     assert wire.key_of(MarketRequest("POST", "/", {}, {"x-access-token": "k1"})) == "k1"
     body = json.dumps({"data": [{"email": "jane.doe@acme-widgets.test"}, {"email": "x@y.z"}]})
     submitted = wire.handle(MarketRequest("POST", "/v1/enrich/all", {}, {}, body.encode()), view)

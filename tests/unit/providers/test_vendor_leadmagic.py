@@ -6,18 +6,15 @@ import json
 from dataclasses import replace
 from typing import Any
 
-import httpx
 import pytest
 
-from cleanlist_server.domain.records import ProviderResult, Query
+from cleanlist_server.domain.records import Query
 from cleanlist_server.engine.runner import (
     ProviderAuthError,
     ProviderBadResponse,
     ProviderQuotaExceeded,
     ProviderRateLimited,
 )
-from cleanlist_server.normalize.record import normalize_fields
-from cleanlist_server.providers.base import ProviderError, ProviderUnavailable
 from cleanlist_server.providers.http import UNDATED_AGE
 from cleanlist_server.providers.vendors.leadmagic import (
     ADAPTER,
@@ -26,45 +23,50 @@ from cleanlist_server.providers.vendors.leadmagic import (
     LeadMagicProvider,
 )
 from cleanlist_server.sandbox.market.vendors.leadmagic import WIRE, LeadMagicWire
-from cleanlist_server.sandbox.market.wire import (
-    EmailVerdict,
-    ErrorKind,
-    MarketRequest,
-    MarketResponse,
-    VendorWire,
-)
-from tests.provider_kit import (
-    NOW,
-    TEST_KEY,
-    FakeView,
-    all_cases,
-    load_fixture,
-    paired,
-    replay,
-    sample_company,
-    sample_person,
-    settings_for,
-    values,
-)
+from cleanlist_server.sandbox.market.wire import EmailVerdict, MarketRequest, VendorWire
+from tests import provider_kit as kit
 
 PROVIDER = "leadmagic"
 NAME_Q = Query(
     account_id=1, first_name="Jesse", last_name="Ouellette", company_domain="leadmagic.io"
 )
 LINKEDIN_Q = Query(account_id=1, linkedin_url="https://linkedin.com/in/alex-rivera")
-JANE = "jane.doe@acme-widgets.test"
+SECRET = "lm-live-5c1e0a9b7d"
+FINDER = "/v1/people/email-finder"
+
+RECORDED: dict[str, kit.Outcome] = {
+    "match": True,
+    "match_linkedin_layout": True,
+    "not_found": False,
+    "profile_email_match": True,
+    "profile_email_not_found": False,
+    "bad_key": ProviderAuthError,
+    "out_of_credits": ProviderQuotaExceeded,
+    "rate_limited": ProviderRateLimited,
+}
+QUERIES = {"profile_email_match": LINKEDIN_Q, "profile_email_not_found": LINKEDIN_Q}
 
 
-def _query_for(fixture: dict[str, Any]) -> Query:
-    return LINKEDIN_Q if fixture["request"]["path"] == "/v1/people/b2b-profile-email" else NAME_Q
-
-
-def _fixture(status: int, body: Any, content_type: str | None = None) -> dict[str, Any]:
-    headers = {"content-type": content_type} if content_type else {}
-    return {
-        "request": {"method": "POST", "path": "/v1/people/email-finder"},
-        "response": {"status": status, "headers": headers, "body": body},
-    }
+class TestContract(kit.VendorContract):
+    adapter = ADAPTER
+    query = NAME_Q
+    key = SECRET
+    recorded = RECORDED
+    queries = QUERIES
+    key_header = "x-api-key"
+    unusable = kit.unusable_bodies(
+        html="<!doctype html><html></html>",
+        malformed='{"email": "a@b.c", "status": ',
+        as_text='{"email": "a@b.c", "status": "valid"}',
+        extra={"no-status": {"email": "a@b.c"}, "list": [1, 2]},
+        method="POST",
+        path=FINDER,
+    )
+    recorded_wait = 42.0
+    wire = LeadMagicWire
+    wire_query = kit.JANE_BY_NAME
+    wire_wait = 2.0
+    wrong_key = "wrong"
 
 
 def test_the_wire_implements_the_vendor_wire_protocol() -> None:
@@ -77,24 +79,10 @@ def test_adapter_is_exported() -> None:
     assert ADAPTER.name == PROVIDER == WIRE.name
 
 
-@pytest.mark.parametrize("case", all_cases(PROVIDER))
-async def test_every_fixture_replays_to_a_result_or_a_typed_error(case: str) -> None:
-    fixture = load_fixture(PROVIDER, case)
-    assert fixture["source"].startswith("https://")
-    adapter, calls = replay(ADAPTER, fixture)
-    try:
-        result = await adapter.lookup(_query_for(fixture))
-    except ProviderError:
-        pass
-    else:
-        assert result.provider == PROVIDER
-    assert len(calls) == 1
-
-
 async def test_email_finder_match_maps_the_documented_example() -> None:
-    adapter, calls = replay(ADAPTER, load_fixture(PROVIDER, "match"))
+    adapter, calls = kit.replay(ADAPTER, kit.load_fixture(PROVIDER, "match"))
     result = await adapter.lookup(NAME_Q)
-    got = values(result)
+    got = kit.values(result)
     assert got["email"] == "jesse@leadmagic.io"
     assert got["email_status"] == "valid"
     assert got["first_name"] == "Jesse" and got["last_name"] == "Ouellette"
@@ -109,7 +97,7 @@ async def test_email_finder_match_maps_the_documented_example() -> None:
     assert "company_industry" not in got  # documented as ""
     email = result.fields["email"]
     assert email.confidence == FINDER_STATUS["valid"][1]
-    assert email.observed_at == NOW - UNDATED_AGE  # LeadMagic has no last-seen field
+    assert email.observed_at == kit.NOW - UNDATED_AGE  # LeadMagic has no last-seen field
     assert json.loads(calls[0].content) == {
         "first_name": "Jesse",
         "last_name": "Ouellette",
@@ -118,9 +106,9 @@ async def test_email_finder_match_maps_the_documented_example() -> None:
 
 
 async def test_email_finder_older_layout_and_catch_all_confidence() -> None:
-    adapter, _ = replay(ADAPTER, load_fixture(PROVIDER, "match_linkedin_layout"))
+    adapter, _ = kit.replay(ADAPTER, kit.load_fixture(PROVIDER, "match_linkedin_layout"))
     result = await adapter.lookup(NAME_Q)
-    got = values(result)
+    got = kit.values(result)
     assert got["email"] == "jane.doe@example.com"
     assert got["email_status"] == "catch-all"
     assert got["company_linkedin_url"] == "https://linkedin.com/company/example"
@@ -129,7 +117,7 @@ async def test_email_finder_older_layout_and_catch_all_confidence() -> None:
 
 
 async def test_email_finder_by_company_name_when_no_domain() -> None:
-    adapter, calls = replay(ADAPTER, load_fixture(PROVIDER, "match"))
+    adapter, calls = kit.replay(ADAPTER, kit.load_fixture(PROVIDER, "match"))
     await adapter.lookup(Query(account_id=1, full_name="Jesse Ouellette", company_name="LeadMagic"))
     assert json.loads(calls[0].content) == {
         "first_name": "Jesse",
@@ -138,39 +126,32 @@ async def test_email_finder_by_company_name_when_no_domain() -> None:
     }
 
 
-async def test_status_not_found_is_a_miss() -> None:
-    adapter, _ = replay(ADAPTER, load_fixture(PROVIDER, "not_found"))
-    assert await adapter.lookup(NAME_Q) == ProviderResult.miss(PROVIDER)
-
-
 async def test_http_404_is_a_miss() -> None:
-    adapter, _ = replay(ADAPTER, _fixture(404, {"title": "Not Found"}, "application/problem+json"))
-    assert not (await adapter.lookup(NAME_Q)).matched
+    not_found = kit.canned(
+        404, {"title": "Not Found"}, "application/problem+json", method="POST", path=FINDER
+    )
+    adapter, _ = kit.replay(ADAPTER, not_found)
+    await kit.expect_miss(adapter, NAME_Q)
 
 
 async def test_an_unknown_status_is_a_miss() -> None:
     body = {"email": "x@leadmagic.io", "status": "invalid", "credits_consumed": 0}
-    adapter, _ = replay(ADAPTER, _fixture(200, body))
-    assert not (await adapter.lookup(NAME_Q)).matched
+    adapter, _ = kit.replay(ADAPTER, kit.canned(200, body, method="POST", path=FINDER))
+    await kit.expect_miss(adapter, NAME_Q)
 
 
 async def test_profile_to_email_match() -> None:
-    adapter, calls = replay(ADAPTER, load_fixture(PROVIDER, "profile_email_match"))
+    adapter, calls = kit.replay(ADAPTER, kit.load_fixture(PROVIDER, "profile_email_match"))
     result = await adapter.lookup(LINKEDIN_Q)
-    got = values(result)
+    got = kit.values(result)
     assert got["email"] == "alex.rivera@example.com"
     assert got["linkedin_url"] == "https://linkedin.com/in/alex-rivera"
     assert result.fields["email"].confidence == PROFILE_EMAIL_CONFIDENCE
     assert json.loads(calls[0].content) == {"profile_url": "https://linkedin.com/in/alex-rivera"}
 
 
-async def test_profile_to_email_not_found_is_a_miss() -> None:
-    adapter, _ = replay(ADAPTER, load_fixture(PROVIDER, "profile_email_not_found"))
-    assert await adapter.lookup(LINKEDIN_Q) == ProviderResult.miss(PROVIDER)
-
-
 async def test_the_cheaper_email_finder_wins_over_profile_to_email() -> None:
-    adapter, calls = replay(ADAPTER, load_fixture(PROVIDER, "match"))
+    adapter, calls = kit.replay(ADAPTER, kit.load_fixture(PROVIDER, "match"))
     query = Query(
         account_id=1,
         first_name="Jesse",
@@ -182,75 +163,29 @@ async def test_the_cheaper_email_finder_wins_over_profile_to_email() -> None:
     assert calls[0].url.path == "/v1/people/email-finder"
 
 
-@pytest.mark.parametrize(
-    ("case", "error"),
-    [
-        ("bad_key", ProviderAuthError),
-        ("out_of_credits", ProviderQuotaExceeded),
-        ("rate_limited", ProviderRateLimited),
-    ],
-)
-async def test_errors_are_typed(case: str, error: type[ProviderError]) -> None:
-    adapter, _ = replay(ADAPTER, load_fixture(PROVIDER, case))
-    with pytest.raises(error):
-        await adapter.lookup(NAME_Q)
-
-
-async def test_rate_limited_carries_retry_after() -> None:
-    adapter, _ = replay(ADAPTER, load_fixture(PROVIDER, "rate_limited"))
-    with pytest.raises(ProviderRateLimited) as caught:
-        await adapter.lookup(NAME_Q)
-    assert caught.value.retry_after == 42.0
-
-
-@pytest.mark.parametrize(
-    "fixture",
-    [
-        _fixture(200, "<!doctype html><html></html>", "text/html"),
-        _fixture(200, ""),
-        _fixture(200, '{"email": "a@b.c", "status": ', "application/json"),
-        _fixture(200, '{"email": "a@b.c", "status": "valid"}', "text/plain"),
-        _fixture(200, {"email": "a@b.c"}),
-        _fixture(200, [1, 2]),
-        _fixture(400, {"title": "Bad Request"}, "application/problem+json"),
-    ],
-    ids=["html", "empty", "malformed", "wrong-type", "no-status", "list", "400"],
-)
-async def test_bad_bodies_are_bad_responses(fixture: dict[str, Any]) -> None:
-    adapter, _ = replay(ADAPTER, fixture)
-    with pytest.raises(ProviderBadResponse):
-        await adapter.lookup(NAME_Q)
+async def test_http_400_is_a_bad_response() -> None:
+    refused = kit.canned(
+        400, {"title": "Bad Request"}, "application/problem+json", method="POST", path=FINDER
+    )
+    adapter, _ = kit.replay(ADAPTER, refused)
+    await kit.expect_error(adapter, NAME_Q, ProviderBadResponse)
 
 
 async def test_profile_answer_without_email_field_is_a_bad_response() -> None:
-    fixture = {
-        "request": {"method": "POST", "path": "/v1/people/b2b-profile-email"},
-        "response": {"status": 200, "body": {"message": "ok"}},
-    }
-    adapter, _ = replay(ADAPTER, fixture)
-    with pytest.raises(ProviderBadResponse):
-        await adapter.lookup(LINKEDIN_Q)
-
-
-@pytest.mark.parametrize("case", ["bad_key", "out_of_credits", "rate_limited"])
-async def test_the_key_never_appears_in_errors(case: str) -> None:
-    key = "lm-live-5c1e0a9b7d"
-    adapter, _ = replay(ADAPTER, load_fixture(PROVIDER, case), key=key)
-    with pytest.raises(ProviderError) as caught:
-        await adapter.lookup(NAME_Q)
-    assert key not in str(caught.value)
+    fixture = kit.canned(200, {"message": "ok"}, method="POST", path="/v1/people/b2b-profile-email")
+    adapter, _ = kit.replay(ADAPTER, fixture)
+    await kit.expect_error(adapter, LINKEDIN_Q, ProviderBadResponse)
 
 
 async def test_the_key_goes_in_the_x_api_key_header() -> None:
-    adapter, calls = replay(ADAPTER, load_fixture(PROVIDER, "match"))
+    adapter, calls = kit.replay(ADAPTER, kit.load_fixture(PROVIDER, "match"))
     await adapter.lookup(NAME_Q)
-    assert calls[0].headers["x-api-key"] == TEST_KEY
+    kit.assert_key_in_header(calls[0], "x-api-key")
     assert calls[0].headers["content-type"] == "application/json"
-    assert TEST_KEY not in str(calls[0].url) and TEST_KEY.encode() not in calls[0].content
 
 
 def test_accepts_a_name_with_a_company_or_a_linkedin_url() -> None:
-    adapter, _ = replay(ADAPTER, load_fixture(PROVIDER, "match"))
+    adapter, _ = kit.replay(ADAPTER, kit.load_fixture(PROVIDER, "match"))
     assert adapter.accepts(NAME_Q)
     assert adapter.accepts(LINKEDIN_Q)
     assert adapter.accepts(Query(account_id=1, full_name="Jesse Ouellette", company_name="LM"))
@@ -264,26 +199,20 @@ def test_accepts_a_name_with_a_company_or_a_linkedin_url() -> None:
 # --- round trips through the wire -----------------------------------------------------
 
 
-def _view(verdict: EmailVerdict = "valid", score: float | None = None) -> FakeView:
-    person = sample_person()
+def _view(verdict: EmailVerdict = "valid", score: float | None = None) -> kit.FakeView:
+    person = kit.sample_person()
     if score is not None:
         person = replace(person, score=score)
-    return FakeView(people=[person], companies=[sample_company()], verdicts={JANE: verdict})
-
-
-def _expected() -> dict[str, Any]:
-    normalized = normalize_fields(sample_person().fields)
-    return {**normalized.person, **normalized.company}
-
-
-JANE_Q = Query(account_id=1, first_name="Jane", last_name="Doe", company_domain="acme-widgets.test")
+    return kit.FakeView(
+        people=[person], companies=[kit.sample_company()], verdicts={kit.JANE_EMAIL: verdict}
+    )
 
 
 async def test_round_trip_email_finder_recovers_the_record() -> None:
-    adapter, seen = paired(ADAPTER, LeadMagicWire(), _view())
-    result = await adapter.lookup(JANE_Q)
-    got, expected = values(result), _expected()
-    for name in (
+    adapter, seen = kit.paired(ADAPTER, LeadMagicWire(), _view())
+    result = await adapter.lookup(kit.JANE_BY_NAME)
+    got = kit.values(result)
+    carried = (
         "email",
         "first_name",
         "last_name",
@@ -295,91 +224,41 @@ async def test_round_trip_email_finder_recovers_the_record() -> None:
         "company_linkedin_url",
         "company_hq_city",
         "company_hq_country",
-    ):
-        assert got.get(name) == expected[name], name
+    )
+    kit.assert_carries(got, carried)
     assert got["email_status"] == "valid"
-    assert seen[0].headers["x-api-key"] == TEST_KEY
+    assert seen[0].headers["x-api-key"] == kit.TEST_KEY
 
 
 @pytest.mark.parametrize(("score", "status"), [(0.9, "valid_catch_all"), (0.3, "catch_all")])
 async def test_round_trip_catch_all_follows_the_vendor_score(score: float, status: str) -> None:
-    adapter, _ = paired(ADAPTER, LeadMagicWire(), _view("catch_all", score))
-    result = await adapter.lookup(JANE_Q)
-    assert values(result)["email_status"] == "catch-all"
+    adapter, _ = kit.paired(ADAPTER, LeadMagicWire(), _view("catch_all", score))
+    result = await adapter.lookup(kit.JANE_BY_NAME)
+    assert kit.values(result)["email_status"] == "catch-all"
     assert result.fields["email"].confidence == FINDER_STATUS[status][1]
 
 
 @pytest.mark.parametrize("verdict", ["invalid", "unknown", "disposable"])
 async def test_round_trip_undeliverable_is_not_found(verdict: EmailVerdict) -> None:
-    adapter, _ = paired(ADAPTER, LeadMagicWire(), _view(verdict))
-    assert not (await adapter.lookup(JANE_Q)).matched
+    adapter, _ = kit.paired(ADAPTER, LeadMagicWire(), _view(verdict))
+    await kit.expect_miss(adapter, kit.JANE_BY_NAME)
 
 
 async def test_round_trip_profile_to_email() -> None:
-    adapter, seen = paired(ADAPTER, LeadMagicWire(), _view())
+    adapter, seen = kit.paired(ADAPTER, LeadMagicWire(), _view())
     result = await adapter.lookup(
         Query(account_id=1, linkedin_url="https://linkedin.com/in/jane-doe-42")
     )
-    assert values(result)["email"] == JANE
-    assert values(result)["linkedin_url"] == "https://linkedin.com/in/jane-doe-42"
+    assert kit.values(result)["email"] == kit.JANE_EMAIL
+    assert kit.values(result)["linkedin_url"] == "https://linkedin.com/in/jane-doe-42"
     assert seen[0].path == "/v1/people/b2b-profile-email"
 
 
-@pytest.mark.parametrize(
-    "query",
-    [JANE_Q, Query(account_id=1, linkedin_url="https://linkedin.com/in/jane-doe-42")],
-    ids=["finder", "profile"],
-)
-async def test_round_trip_empty_view_is_a_miss(query: Query) -> None:
-    adapter, _ = paired(ADAPTER, LeadMagicWire(), FakeView())
-    assert await adapter.lookup(query) == ProviderResult.miss(PROVIDER)
-
-
-async def test_round_trip_wrong_key_is_an_auth_error() -> None:
-    adapter, _ = paired(ADAPTER, LeadMagicWire(), _view())
-    adapter.settings = settings_for(PROVIDER, key="wrong")
-    with pytest.raises(ProviderAuthError):
-        await adapter.lookup(JANE_Q)
-
-
-def _http(answer: MarketResponse) -> httpx.Response:
-    headers = dict(answer.headers)
-    if answer.json is not None:
-        headers.setdefault("content-type", "application/json")
-        return httpx.Response(answer.status, headers=headers, content=json.dumps(answer.json))
-    headers.setdefault("content-type", answer.content_type or "text/plain")
-    return httpx.Response(answer.status, headers=headers, content=(answer.text or "").encode())
-
-
-def _failing(kind: ErrorKind) -> LeadMagicProvider:
-    def handler(request: httpx.Request) -> httpx.Response:
-        market = MarketRequest(
-            method=request.method,
-            path=request.url.path,
-            query=dict(request.url.params),
-            headers={k.lower(): v for k, v in request.headers.items()},
-            body=request.content,
-        )
-        return _http(WIRE.error(kind, market))
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    return LeadMagicProvider(settings_for(PROVIDER), client, clock=lambda: NOW)
-
-
-@pytest.mark.parametrize(
-    ("kind", "error"),
-    [
-        ("auth", ProviderAuthError),
-        ("quota", ProviderQuotaExceeded),
-        ("rate_limited", ProviderRateLimited),
-        ("server", ProviderUnavailable),
-    ],
-)
-async def test_wire_errors_become_typed_errors(kind: ErrorKind, error: type[ProviderError]) -> None:
-    with pytest.raises(error) as caught:
-        await _failing(kind).lookup(JANE_Q)
-    if isinstance(caught.value, ProviderRateLimited):
-        assert caught.value.retry_after == 2.0
+async def test_round_trip_profile_of_nobody_is_a_miss() -> None:
+    adapter, _ = kit.paired(ADAPTER, LeadMagicWire(), kit.FakeView())
+    await kit.expect_miss(
+        adapter, Query(account_id=1, linkedin_url="https://linkedin.com/in/jane-doe-42")
+    )
 
 
 def _market(path: str, body: Any, **headers: str) -> MarketRequest:
@@ -412,7 +291,7 @@ def test_wire_problem_details_and_requests() -> None:
         _market("/v1/people/b2b-profile-email", {"profile_url": "jane-doe-42"}), _view()
     )
     assert by_slug.json == {
-        "email": JANE,
+        "email": kit.JANE_EMAIL,
         "profile_url": "jane-doe-42",
         "credits_consumed": 5,
         "message": "Email found.",

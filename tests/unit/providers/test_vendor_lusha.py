@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
 
 from cleanlist_server.domain.records import Query
@@ -16,43 +14,56 @@ from cleanlist_server.engine.runner import (
     ProviderQuotaExceeded,
     ProviderRateLimited,
 )
-from cleanlist_server.providers.base import ProviderError, ProviderUnavailable
-from cleanlist_server.providers.http import HttpProvider
 from cleanlist_server.providers.vendors.lusha import ADAPTER
-from cleanlist_server.sandbox.market.vendors.lusha import WIRE
-from cleanlist_server.sandbox.market.wire import ErrorKind, MarketRequest
-from tests.provider_kit import (
-    NOW,
-    TEST_KEY,
-    FakeView,
-    load_fixture,
-    paired,
-    replay,
-    sample_company,
-    sample_person,
-    settings_for,
-    values,
-)
+from cleanlist_server.sandbox.market.vendors.lusha import WIRE, LushaWire
+from cleanlist_server.sandbox.market.wire import MarketRequest
+from tests import provider_kit as kit
 
 BY_EMAIL = Query(account_id=1, email="dustin@lusha.com")
 SECRET = "sk-lusha-SECRET-999"
 
 
 def fixture(case: str) -> dict[str, Any]:
-    return load_fixture("lusha", case)
+    return kit.load_fixture("lusha", case)
 
 
-def full_view() -> FakeView:
-    return FakeView(people=[sample_person()], companies=[sample_company()])
+RECORDED: dict[str, kit.Outcome] = {
+    "match": True,
+    "match_bulk_keys": True,
+    "not_found": False,
+    "not_found_404": False,
+    "gdpr": False,
+    "bad_key": ProviderAuthError,
+    "inactive": ProviderAuthError,
+    "out_of_credits": ProviderQuotaExceeded,
+    "rate_limited": ProviderRateLimited,
+    "contact_error": ProviderBadResponse,
+}
+
+
+class TestContract(kit.VendorContract):
+    adapter = ADAPTER
+    query = BY_EMAIL
+    key = SECRET
+    recorded = RECORDED
+    key_header = "api_key"
+    unusable = kit.unusable_bodies(
+        malformed='{"contact": {"data": ',
+        as_text='{"contact": {"error": null, "data": {"firstName": "A"}}}',
+    )
+    recorded_wait = 30.0  # from the X-RateLimit-Reset header
+    wire = LushaWire
+    wire_query = BY_EMAIL
+    wire_wait = 1.0
 
 
 # --- recorded answers ------------------------------------------------------------------
 
 
 async def test_documented_example_maps_to_canonical_fields() -> None:
-    adapter, _ = replay(ADAPTER, fixture("match"))
+    adapter, _ = kit.replay(ADAPTER, fixture("match"))
     result = await adapter.lookup(BY_EMAIL)
-    got = values(result)
+    got = kit.values(result)
     assert result.matched
     assert got["email"] == "dustin@lusha.com"
     assert got["full_name"] == "Dustin Moskovitz"
@@ -74,9 +85,9 @@ async def test_documented_example_maps_to_canonical_fields() -> None:
 
 
 async def test_bulk_style_keys_are_read_too() -> None:
-    adapter, _ = replay(ADAPTER, fixture("match_bulk_keys"))
+    adapter, _ = kit.replay(ADAPTER, fixture("match_bulk_keys"))
     result = await adapter.lookup(BY_EMAIL)
-    got = values(result)
+    got = kit.values(result)
     assert got["email"] == "john.doe@amazon.com"
     assert got["personal_email"] == "johndoe@gmail.com"
     assert got["title"] == "Engineering Manager" and got["seniority"] == "manager"
@@ -104,65 +115,15 @@ async def test_bulk_style_keys_are_read_too() -> None:
 async def test_request_sends_one_documented_identifier_set_and_the_key_header(
     query: Query, params: dict[str, str]
 ) -> None:
-    adapter, calls = replay(ADAPTER, fixture("not_found"))
+    adapter, calls = kit.replay(ADAPTER, fixture("not_found"))
     await adapter.lookup(query)
     (request,) = calls
     assert dict(request.url.params) == params
-    assert request.headers["api_key"] == TEST_KEY
-    assert TEST_KEY not in str(request.url)
-
-
-@pytest.mark.parametrize("case", ["not_found", "not_found_404", "gdpr"])
-async def test_documented_not_found_answers_are_misses(case: str) -> None:
-    adapter, _ = replay(ADAPTER, fixture(case))
-    result = await adapter.lookup(BY_EMAIL)
-    assert not result.matched and result.fields == {}
-
-
-@pytest.mark.parametrize(
-    ("case", "error"),
-    [
-        ("bad_key", ProviderAuthError),
-        ("inactive", ProviderAuthError),
-        ("out_of_credits", ProviderQuotaExceeded),
-        ("rate_limited", ProviderRateLimited),
-        ("contact_error", ProviderBadResponse),
-    ],
-)
-async def test_errors_are_typed_and_never_show_the_key(
-    case: str, error: type[ProviderError]
-) -> None:
-    adapter, _ = replay(ADAPTER, fixture(case), key=SECRET)
-    with pytest.raises(error) as caught:
-        await adapter.lookup(BY_EMAIL)
-    assert SECRET not in str(caught.value) and SECRET not in repr(caught.value)
-
-
-async def test_rate_limit_uses_the_ratelimit_reset_header() -> None:
-    adapter, _ = replay(ADAPTER, fixture("rate_limited"))
-    with pytest.raises(ProviderRateLimited) as caught:
-        await adapter.lookup(BY_EMAIL)
-    assert caught.value.retry_after == 30.0
-
-
-@pytest.mark.parametrize(
-    ("content_type", "body"),
-    [
-        ("text/html", "<html><body>502 Bad Gateway</body></html>"),
-        ("application/json", ""),
-        ("application/json", '{"contact": {"data": '),
-        ("text/plain", '{"contact": {"error": null, "data": {"firstName": "A"}}}'),
-    ],
-)
-async def test_unusable_bodies_are_bad_responses(content_type: str, body: str) -> None:
-    answer = {"response": {"status": 200, "headers": {"content-type": content_type}, "body": body}}
-    adapter, _ = replay(ADAPTER, answer)
-    with pytest.raises(ProviderBadResponse):
-        await adapter.lookup(BY_EMAIL)
+    kit.assert_key_in_header(request, "api_key")
 
 
 def test_accepts_an_email_a_linkedin_url_or_a_full_name_with_a_company() -> None:
-    adapter, _ = replay(ADAPTER, fixture("not_found"))
+    adapter, _ = kit.replay(ADAPTER, fixture("not_found"))
     assert adapter.accepts(BY_EMAIL)
     assert adapter.accepts(Query(account_id=1, linkedin_url="https://linkedin.com/in/x"))
     assert adapter.accepts(Query(account_id=1, full_name="Jo Do", company_name="Acme"))
@@ -173,18 +134,11 @@ def test_accepts_an_email_a_linkedin_url_or_a_full_name_with_a_company() -> None
 # --- through the market wire -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        Query(account_id=1, email="jane.doe@acme-widgets.test"),
-        Query(account_id=1, linkedin_url="https://www.linkedin.com/in/jane-doe-42"),
-        Query(account_id=1, first_name="Jane", last_name="Doe", company_domain="acme-widgets.test"),
-    ],
-)
+@pytest.mark.parametrize("query", [kit.JANE_BY_EMAIL, kit.JANE_BY_LINKEDIN, kit.JANE_BY_NAME])
 async def test_round_trip_recovers_what_lusha_carries(query: Query) -> None:
-    adapter, _ = paired(ADAPTER, WIRE, full_view())
+    adapter, _ = kit.paired(ADAPTER, WIRE, kit.full_view())
     result = await adapter.lookup(query)
-    got = values(result)
+    got = kit.values(result)
     assert got["email"] == "jane.doe@acme-widgets.test"
     assert (got["first_name"], got["last_name"], got["title"]) == ("Jane", "Doe", "VP of Sales")
     assert (got["seniority"], got["department"]) == ("vp", "Sales")
@@ -199,49 +153,20 @@ async def test_round_trip_recovers_what_lusha_carries(query: Query) -> None:
     assert got["company_linkedin_url"] == "https://linkedin.com/company/acme-widgets"
     assert (got["company_hq_city"], got["company_hq_country"]) == ("San Francisco", "United States")
     first = next(iter(result.fields.values()))
-    assert first.observed_at == sample_person().observed_at
+    assert first.observed_at == kit.sample_person().observed_at
     assert first.confidence == 0.93  # score 0.92 renders as grade "A"
-
-
-async def test_round_trip_unknown_person_is_a_miss() -> None:
-    adapter, _ = paired(ADAPTER, WIRE, FakeView())
-    assert not (await adapter.lookup(BY_EMAIL)).matched
-
-
-def _wire_failing(kind: ErrorKind) -> HttpProvider:
-    def handler(request: httpx.Request) -> httpx.Response:
-        answer = WIRE.error(kind, MarketRequest(request.method, request.url.path, {}, {}))
-        headers = {"content-type": "application/json", **answer.headers}
-        return httpx.Response(answer.status, headers=headers, content=json.dumps(answer.json))
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    return ADAPTER(settings_for("lusha"), client, clock=lambda: NOW)
-
-
-@pytest.mark.parametrize(
-    ("kind", "error"),
-    [
-        ("auth", ProviderAuthError),
-        ("quota", ProviderQuotaExceeded),
-        ("rate_limited", ProviderRateLimited),
-        ("server", ProviderUnavailable),
-    ],
-)
-async def test_wire_errors_reach_the_adapter_typed(
-    kind: ErrorKind, error: type[ProviderError]
-) -> None:
-    with pytest.raises(error) as caught:
-        await _wire_failing(kind).lookup(BY_EMAIL)
-    if isinstance(caught.value, ProviderRateLimited):
-        assert caught.value.retry_after == 1.0
 
 
 def test_wire_reads_the_key_and_answers_in_its_style() -> None:
     assert WIRE.key_of(MarketRequest("GET", "/v2/person", {}, {"api_key": "k1"})) == "k1"
-    missing = WIRE.handle(MarketRequest("GET", "/v3/nope", {}, {}), full_view())
+    missing = WIRE.handle(MarketRequest("GET", "/v3/nope", {}, {}), kit.full_view())
     assert missing.status == 404 and missing.json["statusCode"] == 404
-    bare = WIRE.handle(MarketRequest("GET", "/v2/person", {"firstName": "Jane"}, {}), full_view())
+    bare = WIRE.handle(
+        MarketRequest("GET", "/v2/person", {"firstName": "Jane"}, {}), kit.full_view()
+    )
     assert bare.status == 400 and bare.json["statusCode"] == 400
-    unknown = WIRE.handle(MarketRequest("GET", "/v2/person", {"email": "x@y.z"}, {}), FakeView())
+    unknown = WIRE.handle(
+        MarketRequest("GET", "/v2/person", {"email": "x@y.z"}, {}), kit.FakeView()
+    )
     assert unknown.json["contact"]["error"]["name"] == "EMPTY_DATA"
     assert unknown.json["contact"]["isCreditCharged"] is False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import pytest
@@ -15,34 +14,15 @@ from cleanlist_server.engine.runner import (
     ProviderQuotaExceeded,
     ProviderRateLimited,
 )
-from cleanlist_server.providers.base import ProviderUnavailable
 from cleanlist_server.providers.vendors.pdl import ADAPTER
-from cleanlist_server.sandbox.market.vendors.pdl import WIRE
-from cleanlist_server.sandbox.market.wire import (
-    ErrorKind,
-    MarketRequest,
-    MarketResponse,
-    VendorView,
-)
-from tests.provider_kit import (
-    TEST_KEY,
-    FakeView,
-    all_cases,
-    load_fixture,
-    paired,
-    replay,
-    sample_company,
-    sample_person,
-    values,
-)
+from cleanlist_server.sandbox.market.vendors.pdl import WIRE, PdlWire
+from cleanlist_server.sandbox.market.wire import MarketRequest
+from tests import provider_kit as kit
 
 BY_EMAIL = Query(account_id=1, email="kimberly_patton@hall-rios-and-miller.com")
-JANE = sample_person().fields
-BY_NAME = Query(
-    account_id=1, first_name="Jane", last_name="Doe", company_domain=JANE["company_domain"]
-)
+JANE = kit.sample_person().fields
 
-CASES: dict[str, bool | type[Exception]] = {
+RECORDED: dict[str, kit.Outcome] = {
     "match": True,
     "not_found": False,
     "bad_key": ProviderAuthError,
@@ -50,36 +30,24 @@ CASES: dict[str, bool | type[Exception]] = {
     "rate_limited": ProviderRateLimited,
     "bad_request": ProviderBadResponse,
 }
-BAD_BODIES = {
-    "html": ("text/html", "<html><body>Bad gateway</body></html>"),
-    "empty": ("application/json", ""),
-    "malformed": ("application/json", '{"status": 200, "data": {'),
-    "wrong_type": ("text/plain", '{"status": 200}'),
-}
 
 
-def test_every_fixture_is_replayed() -> None:
-    assert set(all_cases("pdl")) == set(CASES)
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-async def test_replay(case: str) -> None:
-    adapter, calls = replay(ADAPTER, load_fixture("pdl", case))
-    outcome = CASES[case]
-    if isinstance(outcome, bool):
-        assert (await adapter.lookup(BY_EMAIL)).matched is outcome
-    else:
-        with pytest.raises(outcome) as caught:
-            await adapter.lookup(BY_EMAIL)
-        assert TEST_KEY not in str(caught.value)
-    assert calls[0].headers["x-api-key"] == TEST_KEY
-    assert TEST_KEY not in str(calls[0].url)
+class TestContract(kit.VendorContract):
+    adapter = ADAPTER
+    query = BY_EMAIL
+    recorded = RECORDED
+    key_header = "x-api-key"
+    unusable = kit.unusable_bodies(malformed='{"status": 200, "data": {', as_text='{"status": 200}')
+    recorded_wait = 60
+    wire = PdlWire
+    wire_query = kit.JANE_BY_NAME
+    wire_wait = 60
 
 
 async def test_match_maps_the_documented_record() -> None:
-    adapter, calls = replay(ADAPTER, load_fixture("pdl", "match"))
+    adapter, calls = kit.replay(ADAPTER, kit.load_fixture("pdl", "match"))
     result = await adapter.lookup(BY_EMAIL)
-    got = values(result)
+    got = kit.values(result)
     assert got["email"] == "kimberly_patton@hall-rios-and-miller.com"
     assert got["personal_email"] == "kimberly_patton@example.com"
     assert (got["first_name"], got["last_name"]) == ("Kimberly", "Patton")
@@ -115,63 +83,35 @@ async def test_match_maps_the_documented_record() -> None:
 
 
 async def test_name_and_company_are_sent_as_documented() -> None:
-    adapter, calls = replay(ADAPTER, load_fixture("pdl", "not_found"))
-    assert not (await adapter.lookup(BY_NAME)).matched
+    adapter, calls = kit.replay(ADAPTER, kit.load_fixture("pdl", "not_found"))
+    await kit.expect_miss(adapter, kit.JANE_BY_NAME)
     params = calls[0].url.params
     assert (params["first_name"], params["last_name"], params["company"]) == (
         "Jane",
         "Doe",
         "acme-widgets.test",
     )
-    await adapter.lookup(Query(account_id=1, full_name="Jane Doe", company_name="Acme Widgets"))
+    await adapter.lookup(kit.JANE_BY_COMPANY)
     params = calls[1].url.params
     assert (params["name"], params["company"]) == ("Jane Doe", "Acme Widgets")
 
 
-async def test_rate_limit_carries_retry_after() -> None:
-    adapter, _ = replay(ADAPTER, load_fixture("pdl", "rate_limited"))
-    with pytest.raises(ProviderRateLimited) as caught:
-        await adapter.lookup(BY_EMAIL)
-    assert caught.value.retry_after == 60
-
-
-@pytest.mark.parametrize("kind", sorted(BAD_BODIES))
-async def test_unreadable_bodies_are_bad_responses(kind: str) -> None:
-    content_type, body = BAD_BODIES[kind]
-    answer = {"status": 200, "headers": {"content-type": content_type}, "body": body}
-    adapter, _ = replay(ADAPTER, {"response": answer})
-    with pytest.raises(ProviderBadResponse) as caught:
-        await adapter.lookup(BY_EMAIL)
-    assert TEST_KEY not in str(caught.value)
-
-
 def test_accepts_documented_lookup_inputs() -> None:
-    adapter, _ = replay(ADAPTER, load_fixture("pdl", "not_found"))
+    adapter, _ = kit.replay(ADAPTER, kit.load_fixture("pdl", "not_found"))
     linkedin = Query(account_id=1, linkedin_url=JANE["linkedin_url"])
     known = Query(account_id=1).with_known({"linkedin_url": JANE["linkedin_url"]})
-    assert all(adapter.accepts(q) for q in (BY_EMAIL, BY_NAME, linkedin, known))
+    assert all(adapter.accepts(q) for q in (BY_EMAIL, kit.JANE_BY_NAME, linkedin, known))
     assert not adapter.accepts(Query(account_id=1, company_domain="acme-widgets.test"))
 
 
 # --- through the market wire ------------------------------------------------------
 
 
-def _view() -> FakeView:
-    return FakeView(people=[sample_person()], companies=[sample_company()])
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        BY_NAME,
-        Query(account_id=1, email=JANE["email"]),
-        Query(account_id=1, linkedin_url=JANE["linkedin_url"]),
-    ],
-)
+@pytest.mark.parametrize("query", [kit.JANE_BY_NAME, kit.JANE_BY_EMAIL, kit.JANE_BY_LINKEDIN])
 async def test_round_trip_recovers_what_pdl_carries(query: Query) -> None:
-    adapter, seen = paired(ADAPTER, WIRE, _view())
+    adapter, seen = kit.paired(ADAPTER, WIRE, kit.full_view())
     result = await adapter.lookup(query)
-    got = values(result)
+    got = kit.values(result)
     assert got["email"] == JANE["email"]
     assert (got["first_name"], got["last_name"], got["title"]) == ("Jane", "Doe", "VP of Sales")
     assert (got["seniority"], got["department"]) == ("vp", "Sales")
@@ -201,77 +141,31 @@ async def test_round_trip_recovers_what_pdl_carries(query: Query) -> None:
     assert seen[0].path == "/v5/person/enrich"
 
 
-async def test_round_trip_empty_view_is_a_miss() -> None:
-    adapter, _ = paired(ADAPTER, WIRE, FakeView())
-    result = await adapter.lookup(BY_NAME)
-    assert not result.matched and result.fields == {}
-
-
-@dataclass
-class Failing:
-    """The PDL wire answering every request with one of its errors."""
-
-    kind: ErrorKind
-    name: str = "pdl"
-
-    def key_of(self, request: MarketRequest) -> str | None:
-        return WIRE.key_of(request)
-
-    def error(self, kind: ErrorKind, request: MarketRequest) -> MarketResponse:
-        return WIRE.error(kind, request)
-
-    def handle(self, request: MarketRequest, view: VendorView) -> MarketResponse:
-        return WIRE.error(self.kind, request)
-
-
-@pytest.mark.parametrize(
-    ("kind", "error"),
-    [
-        ("auth", ProviderAuthError),
-        ("quota", ProviderQuotaExceeded),
-        ("rate_limited", ProviderRateLimited),
-        ("server", ProviderUnavailable),
-    ],
-)
-async def test_wire_errors_reach_the_adapter_typed(kind: ErrorKind, error: type[Exception]) -> None:
-    adapter, _ = paired(ADAPTER, Failing(kind), FakeView())
-    with pytest.raises(error) as caught:
-        await adapter.lookup(BY_NAME)
-    assert TEST_KEY not in str(caught.value)
-    if kind == "rate_limited":
-        assert isinstance(caught.value, ProviderRateLimited) and caught.value.retry_after == 60
-
-
-async def test_a_wrong_key_is_refused() -> None:
-    adapter, _ = paired(ADAPTER, WIRE, _view())
-    adapter.settings = replace(adapter.settings, key="wrong-key")
-    with pytest.raises(ProviderAuthError):
-        await adapter.lookup(BY_NAME)
-
-
 def _request(method: str, path: str, **query: str) -> MarketRequest:
-    return MarketRequest(method=method, path=path, query=query, headers={"x-api-key": TEST_KEY})
+    return MarketRequest(method=method, path=path, query=query, headers={"x-api-key": kit.TEST_KEY})
 
 
 def test_wire_reads_the_key_from_the_header_or_the_query() -> None:
-    assert WIRE.key_of(_request("GET", "/v5/person/enrich")) == TEST_KEY
+    assert WIRE.key_of(_request("GET", "/v5/person/enrich")) == kit.TEST_KEY
     assert WIRE.key_of(MarketRequest("GET", "/v5/person/enrich", {"api_key": "k"}, {})) == "k"
 
 
 def test_wire_statuses_follow_the_docs() -> None:
-    unknown = WIRE.handle(_request("GET", "/v5/person/search"), _view())
+    unknown = WIRE.handle(_request("GET", "/v5/person/search"), kit.full_view())
     assert unknown.status == 404 and unknown.json["error"]["type"] == "not_found"
     assert (
-        WIRE.handle(_request("DELETE", "/v5/person/enrich", email=JANE["email"]), _view()).status
+        WIRE.handle(
+            _request("DELETE", "/v5/person/enrich", email=JANE["email"]), kit.full_view()
+        ).status
         == 405
     )
-    assert WIRE.handle(_request("GET", "/v5/person/enrich"), _view()).status == 400
+    assert WIRE.handle(_request("GET", "/v5/person/enrich"), kit.full_view()).status == 400
     picky = _request("GET", "/v5/person/enrich", email=JANE["email"], min_likelihood="10")
-    assert WIRE.handle(picky, _view()).status == 404  # likelihood 9 < 10
+    assert WIRE.handle(picky, kit.full_view()).status == 404  # likelihood 9 < 10
 
 
 def test_wire_lower_cases_unless_titlecase() -> None:
-    plain = WIRE.handle(_request("GET", "/v5/person/enrich", email=JANE["email"]), _view())
+    plain = WIRE.handle(_request("GET", "/v5/person/enrich", email=JANE["email"]), kit.full_view())
     assert (plain.json["status"], plain.json["likelihood"]) == (200, 9)
     data = plain.json["data"]
     assert (data["job_title"], data["job_company_name"]) == ("vp of sales", "acme widgets")
@@ -281,6 +175,6 @@ def test_wire_lower_cases_unless_titlecase() -> None:
     )
     assert data["job_last_verified"] == "2026-09-14"
     titled = WIRE.handle(
-        _request("GET", "/v5/person/enrich", email=JANE["email"], titlecase="true"), _view()
+        _request("GET", "/v5/person/enrich", email=JANE["email"], titlecase="true"), kit.full_view()
     )
     assert titled.json["data"]["job_company_name"] == "Acme Widgets"

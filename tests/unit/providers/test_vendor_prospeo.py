@@ -3,40 +3,25 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
-
-import httpx
-import pytest
 
 from cleanlist_server.domain.records import Query
 from cleanlist_server.engine.runner import (
     ProviderAuthError,
-    ProviderBadResponse,
     ProviderQuotaExceeded,
     ProviderRateLimited,
 )
-from cleanlist_server.normalize.record import normalize_fields
-from cleanlist_server.providers.base import ProviderError, ProviderUnavailable
-from cleanlist_server.providers.http import UNDATED_AGE, HttpProvider
+from cleanlist_server.providers.base import ProviderUnavailable
+from cleanlist_server.providers.http import UNDATED_AGE
 from cleanlist_server.providers.vendors.prospeo import (
     ADAPTER,
     UNVERIFIED_CONFIDENCE,
     VERIFIED_CONFIDENCE,
 )
-from cleanlist_server.sandbox.market.vendors.prospeo import WIRE
-from cleanlist_server.sandbox.market.wire import ErrorKind, MarketRequest
-from tests.provider_kit import (
-    NOW,
-    TEST_KEY,
-    FakeView,
-    load_fixture,
-    paired,
-    replay,
-    sample_company,
-    sample_person,
-    settings_for,
-    values,
-)
+from cleanlist_server.sandbox.market.vendors.prospeo import WIRE, ProspeoWire
+from cleanlist_server.sandbox.market.wire import MarketRequest
+from tests import provider_kit as kit
 
 BY_EMAIL = Query(account_id=1, email="eoghan@intercom.com")
 SECRET = "sk-prospeo-SECRET-999"
@@ -51,20 +36,43 @@ CARRIED = (
 
 
 def fixture(case: str) -> dict[str, Any]:
-    return load_fixture("prospeo", case)
+    return kit.load_fixture("prospeo", case)
 
 
-def full_view() -> FakeView:
-    return FakeView(people=[sample_person()], companies=[sample_company()])
+RECORDED: dict[str, kit.Outcome] = {
+    "match": True,
+    "not_found": False,  # a 400 carrying NO_MATCH
+    "invalid_datapoints": False,
+    "bad_key": ProviderAuthError,
+    "out_of_credits": ProviderQuotaExceeded,
+    "rate_limited": ProviderRateLimited,
+    "internal_error": ProviderUnavailable,
+}
+
+
+class TestContract(kit.VendorContract):
+    adapter = ADAPTER
+    query = BY_EMAIL
+    key = SECRET
+    recorded = RECORDED
+    key_header = "x-key"
+    unusable = kit.unusable_bodies(
+        malformed='{"error": false, "person": ',
+        as_text='{"error": false, "person": {"full_name": "A B"}}',
+    )
+    recorded_wait = 12.0  # from the minute window's reset header
+    wire = ProspeoWire
+    wire_query = kit.JANE_BY_EMAIL
+    wire_wait = 1.0
 
 
 # --- recorded answers ------------------------------------------------------------------
 
 
 async def test_documented_example_maps_to_canonical_fields() -> None:
-    adapter, _ = replay(ADAPTER, fixture("match"))
+    adapter, _ = kit.replay(ADAPTER, fixture("match"))
     result = await adapter.lookup(BY_EMAIL)
-    got = values(result)
+    got = kit.values(result)
     assert result.matched and result.provider == "prospeo"
     assert got["full_name"] == "Eoghan McCabe"
     assert (got["first_name"], got["last_name"]) == ("Eoghan", "McCabe")
@@ -87,19 +95,19 @@ async def test_documented_example_maps_to_canonical_fields() -> None:
 
 async def test_masked_values_are_never_returned() -> None:
     """The example's email is starred out and its mobile is ``revealed: false``."""
-    adapter, _ = replay(ADAPTER, fixture("match"))
-    got = values(await adapter.lookup(BY_EMAIL))
+    adapter, _ = kit.replay(ADAPTER, fixture("match"))
+    got = kit.values(await adapter.lookup(BY_EMAIL))
     assert "email" not in got and "email_status" not in got
     assert "mobile" not in got and "phone" not in got
     assert not any("*" in str(v) for v in got.values())
 
 
 async def test_confidence_is_the_verified_prior_only_with_an_email() -> None:
-    adapter, _ = replay(ADAPTER, fixture("match"))
+    adapter, _ = kit.replay(ADAPTER, fixture("match"))
     result = await adapter.lookup(BY_EMAIL)
     assert {fv.confidence for fv in result.fields.values()} == {UNVERIFIED_CONFIDENCE}
     assert {fv.observed_at for fv in result.fields.values()} == {
-        NOW - UNDATED_AGE
+        kit.NOW - UNDATED_AGE
     }  # no last-seen field
 
 
@@ -107,12 +115,11 @@ async def test_request_carries_the_key_header_and_documented_body() -> None:
     query = Query(
         account_id=1, first_name="John", last_name="Doe", company_domain="intercom.com"
     ).with_known({"linkedin_url": "https://linkedin.com/in/johndoe"})
-    adapter, calls = replay(ADAPTER, fixture("not_found"))
+    adapter, calls = kit.replay(ADAPTER, fixture("not_found"))
     await adapter.lookup(query)
     (request,) = calls
     assert request.method == "POST" and request.url.path == "/enrich-person"
-    assert request.headers["x-key"] == TEST_KEY
-    assert TEST_KEY not in str(request.url) and TEST_KEY not in request.content.decode()
+    kit.assert_key_in_header(request, "x-key")
     body = json.loads(request.content)
     assert body == {
         "enrich_mobile": True,
@@ -126,61 +133,13 @@ async def test_request_carries_the_key_header_and_documented_body() -> None:
 
 
 async def test_mobile_is_only_asked_for_when_phones_are_wanted() -> None:
-    adapter, calls = replay(ADAPTER, fixture("not_found"))
+    adapter, calls = kit.replay(ADAPTER, fixture("not_found"))
     await adapter.lookup(Query(account_id=1, email="a@b.com", include_phone=False))
     assert json.loads(calls[0].content)["enrich_mobile"] is False
 
 
-@pytest.mark.parametrize("case", ["not_found", "invalid_datapoints"])
-async def test_documented_400_not_found_answers_are_misses(case: str) -> None:
-    adapter, _ = replay(ADAPTER, fixture(case))
-    result = await adapter.lookup(BY_EMAIL)
-    assert not result.matched and result.fields == {}
-
-
-@pytest.mark.parametrize(
-    ("case", "error"),
-    [
-        ("bad_key", ProviderAuthError),
-        ("out_of_credits", ProviderQuotaExceeded),
-        ("rate_limited", ProviderRateLimited),
-        ("internal_error", ProviderUnavailable),
-    ],
-)
-async def test_errors_are_typed_and_never_show_the_key(
-    case: str, error: type[ProviderError]
-) -> None:
-    adapter, _ = replay(ADAPTER, fixture(case), key=SECRET)
-    with pytest.raises(error) as caught:
-        await adapter.lookup(BY_EMAIL)
-    assert SECRET not in str(caught.value) and SECRET not in repr(caught.value)
-
-
-async def test_rate_limit_uses_the_minute_reset_header() -> None:
-    adapter, _ = replay(ADAPTER, fixture("rate_limited"))
-    with pytest.raises(ProviderRateLimited) as caught:
-        await adapter.lookup(BY_EMAIL)
-    assert caught.value.retry_after == 12.0
-
-
-@pytest.mark.parametrize(
-    ("content_type", "body"),
-    [
-        ("text/html", "<html><body>502 Bad Gateway</body></html>"),
-        ("application/json", ""),
-        ("application/json", '{"error": false, "person": '),
-        ("text/plain", '{"error": false, "person": {"full_name": "A B"}}'),
-    ],
-)
-async def test_unusable_bodies_are_bad_responses(content_type: str, body: str) -> None:
-    answer = {"response": {"status": 200, "headers": {"content-type": content_type}, "body": body}}
-    adapter, _ = replay(ADAPTER, answer)
-    with pytest.raises(ProviderBadResponse):
-        await adapter.lookup(BY_EMAIL)
-
-
 def test_accepts_an_email_a_linkedin_url_or_a_name_with_a_company() -> None:
-    adapter, _ = replay(ADAPTER, fixture("not_found"))
+    adapter, _ = kit.replay(ADAPTER, fixture("not_found"))
     assert adapter.accepts(Query(account_id=1, email="a@b.com"))
     assert adapter.accepts(Query(account_id=1, linkedin_url="https://linkedin.com/in/x"))
     assert adapter.accepts(Query(account_id=1, full_name="Jo Do", company_name="Acme"))
@@ -193,81 +152,36 @@ def test_accepts_an_email_a_linkedin_url_or_a_name_with_a_company() -> None:
 
 
 async def test_round_trip_recovers_what_prospeo_carries() -> None:
-    adapter, seen = paired(ADAPTER, WIRE, full_view())
-    result = await adapter.lookup(Query(account_id=1, email="jane.doe@acme-widgets.test"))
-    got = values(result)
-    truth = normalize_fields(sample_person().fields)
-    expected = {**truth.person, **truth.company}
-    assert {k: got.get(k) for k in CARRIED} == {k: expected[k] for k in CARRIED}
+    adapter, seen = kit.paired(ADAPTER, WIRE, kit.full_view())
+    result = await adapter.lookup(kit.JANE_BY_EMAIL)
+    got = kit.values(result)
+    kit.assert_carries(got, CARRIED)
     assert got["mobile"] == "+14155550143"
     assert "phone" not in got and "phone_type" not in got  # a mobile alone is no direct dial
     assert got["email_status"] == "valid"  # score 0.92 renders as VERIFIED
     assert {fv.confidence for fv in result.fields.values()} == {VERIFIED_CONFIDENCE}
-    assert seen[0].headers["x-key"] == TEST_KEY
+    assert seen[0].headers["x-key"] == kit.TEST_KEY
 
 
 async def test_round_trip_by_name_and_domain_and_without_phones() -> None:
-    adapter, _ = paired(ADAPTER, WIRE, full_view())
-    query = Query(
-        account_id=1,
-        first_name="Jane",
-        last_name="Doe",
-        company_domain="acme-widgets.test",
-        include_phone=False,
-    )
-    got = values(await adapter.lookup(query))
+    adapter, _ = kit.paired(ADAPTER, WIRE, kit.full_view())
+    got = kit.values(await adapter.lookup(replace(kit.JANE_BY_NAME, include_phone=False)))
     assert got["email"] == "jane.doe@acme-widgets.test"
     assert "mobile" not in got  # not enriched: not revealed
-
-
-async def test_round_trip_unknown_person_is_a_miss() -> None:
-    adapter, _ = paired(ADAPTER, WIRE, FakeView())
-    result = await adapter.lookup(Query(account_id=1, email="jane.doe@acme-widgets.test"))
-    assert not result.matched
-
-
-def _wire_failing(kind: ErrorKind) -> HttpProvider:
-    def handler(request: httpx.Request) -> httpx.Response:
-        market = MarketRequest(request.method, request.url.path, {}, {})
-        answer = WIRE.error(kind, market)
-        headers = {"content-type": "application/json", **answer.headers}
-        return httpx.Response(answer.status, headers=headers, content=json.dumps(answer.json))
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    return ADAPTER(settings_for("prospeo"), client, clock=lambda: NOW)
-
-
-@pytest.mark.parametrize(
-    ("kind", "error"),
-    [
-        ("auth", ProviderAuthError),
-        ("quota", ProviderQuotaExceeded),
-        ("rate_limited", ProviderRateLimited),
-        ("server", ProviderUnavailable),
-    ],
-)
-async def test_wire_errors_reach_the_adapter_typed(
-    kind: ErrorKind, error: type[ProviderError]
-) -> None:
-    with pytest.raises(error) as caught:
-        await _wire_failing(kind).lookup(BY_EMAIL)
-    if kind == "rate_limited":
-        assert isinstance(caught.value, ProviderRateLimited)
-        assert caught.value.retry_after == 1.0
 
 
 def test_wire_reads_the_key_and_answers_unknown_paths_in_its_style() -> None:
     request = MarketRequest("POST", "/enrich-person", {}, {"x-key": "k1"})
     assert WIRE.key_of(request) == "k1"
     assert WIRE.key_of(MarketRequest("POST", "/enrich-person", {}, {})) is None
-    answer = WIRE.handle(MarketRequest("GET", "/v1/unknown", {}, {}), full_view())
+    answer = WIRE.handle(MarketRequest("GET", "/v1/unknown", {}, {}), kit.full_view())
     assert answer.status == 404 and answer.json["error"] is True
 
 
 def test_wire_rejects_too_few_datapoints() -> None:
     body = json.dumps({"data": {"first_name": "Jane"}}).encode()
     request = MarketRequest("POST", "/enrich-person", {}, {}, body)
-    answer = WIRE.handle(request, full_view())
+    answer = WIRE.handle(request, kit.full_view())
     assert (answer.status, answer.json) == (
         400,
         {"error": True, "error_code": "INVALID_DATAPOINTS"},

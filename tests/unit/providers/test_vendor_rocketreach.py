@@ -2,42 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import pytest
 
 from cleanlist_server.domain.records import Query
 from cleanlist_server.engine.runner import (
     ProviderAuthError,
-    ProviderBadResponse,
     ProviderQuotaExceeded,
     ProviderRateLimited,
     ProviderTimeout,
 )
-from cleanlist_server.providers.base import ProviderError, ProviderUnavailable
-from cleanlist_server.providers.http import HttpProvider
 from cleanlist_server.providers.vendors.rocketreach import ADAPTER, RocketReachProvider
-from cleanlist_server.sandbox.market.vendors.rocketreach import WIRE, RocketReachWire
-from cleanlist_server.sandbox.market.wire import ErrorKind, MarketRequest
-from tests.provider_kit import (
-    NOW,
-    TEST_KEY,
-    FakeView,
-    load_fixture,
-    paired,
-    replay,
-    sample_company,
-    sample_person,
-    settings_for,
-    values,
-)
+from cleanlist_server.sandbox.market.vendors.rocketreach import RocketReachWire
+from cleanlist_server.sandbox.market.wire import MarketRequest
+from tests import provider_kit as kit
 
 BY_EMAIL = Query(account_id=1, email="jamie@rocketreach.co")
 SECRET = "sk-rocketreach-SECRET-999"
-JANE = Query(account_id=1, email="jane.doe@acme-widgets.test")
 
 
 @pytest.fixture(autouse=True)
@@ -46,20 +29,42 @@ def _no_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def fixtures(*cases: str) -> list[dict[str, Any]]:
-    return [load_fixture("rocketreach", case) for case in cases]
+    return [kit.load_fixture("rocketreach", case) for case in cases]
 
 
-def full_view() -> FakeView:
-    return FakeView(people=[sample_person()], companies=[sample_company()])
+RECORDED: dict[str, kit.Outcome] = {
+    "match": True,
+    "not_found": False,
+    "bad_key": ProviderAuthError,
+    "out_of_credits": ProviderQuotaExceeded,
+    "rate_limited": ProviderRateLimited,
+}
+
+
+class TestContract(kit.VendorContract):
+    adapter = ADAPTER
+    query = BY_EMAIL
+    key = SECRET
+    recorded = RECORDED
+    chained = ("searching", "check_progress", "check_complete")
+    key_header = "api-key"
+    unusable = kit.unusable_bodies(
+        malformed='{"id": 5244, "status": ',
+        as_text='{"id": 5244, "status": "complete", "name": "A B"}',
+    )
+    recorded_wait = 3.0
+    wire = RocketReachWire
+    wire_query = kit.JANE_BY_EMAIL
+    wire_wait = 1.0
 
 
 # --- recorded answers ------------------------------------------------------------------
 
 
 async def test_complete_profile_maps_to_canonical_fields() -> None:
-    adapter, _ = replay(ADAPTER, fixtures("match"))
+    adapter, _ = kit.replay(ADAPTER, fixtures("match"))
     result = await adapter.lookup(BY_EMAIL)
-    got = values(result)
+    got = kit.values(result)
     assert result.matched
     assert (got["first_name"], got["last_name"]) == ("Jamie", "Gullbrand")
     assert got["email"] == "jamie@rocketreach.co" and got["email_status"] == "valid"
@@ -84,11 +89,10 @@ async def test_complete_profile_maps_to_canonical_fields() -> None:
 
 async def test_request_carries_the_key_header_and_identifiers() -> None:
     query = Query(account_id=1, full_name="Jamie Gullbrand", company_name="RocketReach")
-    adapter, calls = replay(ADAPTER, fixtures("not_found"))
+    adapter, calls = kit.replay(ADAPTER, fixtures("not_found"))
     await adapter.lookup(query.with_known({"email": "jamie@rocketreach.co"}))
     (request,) = calls
-    assert request.headers["api-key"] == TEST_KEY
-    assert TEST_KEY not in str(request.url)
+    kit.assert_key_in_header(request, "api-key")
     assert dict(request.url.params) == {
         "email": "jamie@rocketreach.co",
         "name": "Jamie Gullbrand",
@@ -97,74 +101,28 @@ async def test_request_carries_the_key_header_and_identifiers() -> None:
 
 
 async def test_a_search_in_progress_is_polled_until_complete() -> None:
-    adapter, calls = replay(ADAPTER, fixtures("searching", "check_progress", "check_complete"))
+    adapter, calls = kit.replay(ADAPTER, fixtures("searching", "check_progress", "check_complete"))
     result = await adapter.lookup(BY_EMAIL)
-    assert values(result)["email"] == "jamie@rocketreach.co"
+    assert kit.values(result)["email"] == "jamie@rocketreach.co"
     assert [c.url.path for c in calls] == [
         "/api/v2/person/lookup",
         "/api/v2/person/checkStatus",
         "/api/v2/person/checkStatus",
     ]
     assert calls[1].url.params["ids"] == "5244"
-    assert all(c.headers["api-key"] == TEST_KEY for c in calls)
+    for call in calls:
+        kit.assert_key_in_header(call, "api-key")
 
 
 async def test_gives_up_with_a_timeout_after_max_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(RocketReachProvider, "max_polls", 2)
-    adapter, calls = replay(ADAPTER, fixtures("searching", "check_progress"))
-    with pytest.raises(ProviderTimeout):
-        await adapter.lookup(BY_EMAIL)
+    adapter, calls = kit.replay(ADAPTER, fixtures("searching", "check_progress"))
+    await kit.expect_error(adapter, BY_EMAIL, ProviderTimeout)
     assert len(calls) == 1 + 2
 
 
-async def test_not_found_is_a_miss() -> None:
-    adapter, _ = replay(ADAPTER, fixtures("not_found"))
-    result = await adapter.lookup(BY_EMAIL)
-    assert not result.matched and result.fields == {}
-
-
-@pytest.mark.parametrize(
-    ("case", "error"),
-    [
-        ("bad_key", ProviderAuthError),
-        ("out_of_credits", ProviderQuotaExceeded),
-        ("rate_limited", ProviderRateLimited),
-    ],
-)
-async def test_errors_are_typed_and_never_show_the_key(
-    case: str, error: type[ProviderError]
-) -> None:
-    adapter, _ = replay(ADAPTER, fixtures(case), key=SECRET)
-    with pytest.raises(error) as caught:
-        await adapter.lookup(BY_EMAIL)
-    assert SECRET not in str(caught.value) and SECRET not in repr(caught.value)
-
-
-async def test_rate_limit_carries_retry_after() -> None:
-    adapter, _ = replay(ADAPTER, fixtures("rate_limited"))
-    with pytest.raises(ProviderRateLimited) as caught:
-        await adapter.lookup(BY_EMAIL)
-    assert caught.value.retry_after == 3.0
-
-
-@pytest.mark.parametrize(
-    ("content_type", "body"),
-    [
-        ("text/html", "<html><body>502 Bad Gateway</body></html>"),
-        ("application/json", ""),
-        ("application/json", '{"id": 5244, "status": '),
-        ("text/plain", '{"id": 5244, "status": "complete", "name": "A B"}'),
-    ],
-)
-async def test_unusable_bodies_are_bad_responses(content_type: str, body: str) -> None:
-    answer = {"response": {"status": 200, "headers": {"content-type": content_type}, "body": body}}
-    adapter, _ = replay(ADAPTER, answer)
-    with pytest.raises(ProviderBadResponse):
-        await adapter.lookup(BY_EMAIL)
-
-
 def test_accepts_an_email_a_linkedin_url_or_a_name_with_a_company() -> None:
-    adapter, _ = replay(ADAPTER, fixtures("not_found"))
+    adapter, _ = kit.replay(ADAPTER, fixtures("not_found"))
     assert adapter.accepts(BY_EMAIL)
     assert adapter.accepts(Query(account_id=1).with_known({"linkedin_url": "https://x"}))
     assert adapter.accepts(Query(account_id=1, full_name="Jo Do", company_domain="acme.com"))
@@ -176,9 +134,9 @@ def test_accepts_an_email_a_linkedin_url_or_a_name_with_a_company() -> None:
 
 async def test_round_trip_searches_first_then_answers_from_cache() -> None:
     wire = RocketReachWire()
-    adapter, seen = paired(ADAPTER, wire, full_view())
-    result = await adapter.lookup(JANE)
-    got = values(result)
+    adapter, seen = kit.paired(ADAPTER, wire, kit.full_view())
+    result = await adapter.lookup(kit.JANE_BY_EMAIL)
+    got = kit.values(result)
     assert [m.path for m in seen] == ["/api/v2/person/lookup", "/api/v2/person/checkStatus"]
     assert got["email"] == "jane.doe@acme-widgets.test" and got["email_status"] == "valid"
     assert (got["full_name"], got["seniority"]) == ("Jane Doe", "vp")
@@ -190,49 +148,15 @@ async def test_round_trip_searches_first_then_answers_from_cache() -> None:
     assert got["company_industry"] == "Software"
     assert got["company_linkedin_url"] == "https://linkedin.com/company/acme-widgets"
     first = next(iter(result.fields.values()))
-    assert first.observed_at == sample_person().observed_at
+    assert first.observed_at == kit.sample_person().observed_at
     assert first.confidence == 0.93  # score 0.92 renders as grade "A"
-    by_name = Query(account_id=1, full_name="Jane Doe", company_name="Acme Widgets")
-    again = await adapter.lookup(by_name)
-    assert values(again) == got
+    again = await adapter.lookup(kit.JANE_BY_COMPANY)
+    assert kit.values(again) == got
     assert len(seen) == 3  # a known profile comes back complete at once
 
 
-async def test_round_trip_unknown_person_is_a_miss() -> None:
-    adapter, _ = paired(ADAPTER, RocketReachWire(), FakeView())
-    assert not (await adapter.lookup(JANE)).matched
-
-
-def _wire_failing(kind: ErrorKind) -> HttpProvider:
-    def handler(request: httpx.Request) -> httpx.Response:
-        answer = WIRE.error(kind, MarketRequest(request.method, request.url.path, {}, {}))
-        headers = {"content-type": "application/json", **answer.headers}
-        return httpx.Response(answer.status, headers=headers, content=json.dumps(answer.json))
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    return ADAPTER(settings_for("rocketreach"), client, clock=lambda: NOW)
-
-
-@pytest.mark.parametrize(
-    ("kind", "error"),
-    [
-        ("auth", ProviderAuthError),
-        ("quota", ProviderQuotaExceeded),
-        ("rate_limited", ProviderRateLimited),
-        ("server", ProviderUnavailable),
-    ],
-)
-async def test_wire_errors_reach_the_adapter_typed(
-    kind: ErrorKind, error: type[ProviderError]
-) -> None:
-    with pytest.raises(error) as caught:
-        await _wire_failing(kind).lookup(BY_EMAIL)
-    if isinstance(caught.value, ProviderRateLimited):
-        assert caught.value.retry_after == 1.0
-
-
 def test_wire_reads_the_key_and_answers_in_its_style() -> None:
-    wire, view = RocketReachWire(), full_view()
+    wire, view = RocketReachWire(), kit.full_view()
     assert wire.key_of(MarketRequest("GET", "/", {}, {"api-key": "k1"})) == "k1"
     assert wire.key_of(MarketRequest("GET", "/", {"api_key": "k2"}, {})) == "k2"
     check = wire.handle(MarketRequest("GET", "/api/v2/person/checkStatus", {}, {}), view)

@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl
 import httpx
 import pytest
 
-from cleanlist_server.domain.records import ProviderResult, Query
+from cleanlist_server.domain.records import Query
 from cleanlist_server.engine.runner import (
     ProviderAuthError,
     ProviderBadResponse,
@@ -18,7 +18,6 @@ from cleanlist_server.engine.runner import (
     ProviderRateLimited,
     ProviderTimeout,
 )
-from cleanlist_server.normalize.record import normalize_fields
 from cleanlist_server.providers.base import ProviderError, ProviderUnavailable
 from cleanlist_server.providers.http import UNDATED_AGE
 from cleanlist_server.providers.vendors.snov import (
@@ -28,72 +27,81 @@ from cleanlist_server.providers.vendors.snov import (
     SnovProvider,
 )
 from cleanlist_server.sandbox.market.vendors.snov import WIRE, SnovWire
-from cleanlist_server.sandbox.market.wire import (
-    EmailVerdict,
-    ErrorKind,
-    MarketRequest,
-    MarketResponse,
-    VendorWire,
-)
-from tests.provider_kit import (
-    NOW,
-    FakeView,
-    all_cases,
-    load_fixture,
-    paired,
-    replay,
-    sample_company,
-    sample_person,
-    settings_for,
-    values,
-)
+from cleanlist_server.sandbox.market.wire import EmailVerdict, MarketRequest, VendorWire
+from tests import provider_kit as kit
 
 PROVIDER = "snov"
 KEY = "c57a0459f6t141659ea75cccb393c5111:77cbf92b71553e85ce3bfd505214f40b"
 DOCUMENTED_TOKEN = "WaNfY5dIQ7fCrmtJBpkh6hrSQjuN3EKaHa0tu1FA"
 EMAIL_Q = Query(account_id=1, email="jordan@octagon.com")
 NAME_Q = Query(account_id=1, first_name="John", last_name="Doe", company_domain="example.com")
+TOKEN_PATH = "/v1/oauth/access_token"
 
 
 def fx(*cases: str) -> list[dict[str, Any]]:
-    return [load_fixture(PROVIDER, case) for case in cases]
+    return [kit.load_fixture(PROVIDER, case) for case in cases]
 
 
 def _snov(
     fixtures: list[dict[str, Any]], *, key: str = KEY
 ) -> tuple[SnovProvider, list[httpx.Request]]:
-    adapter, calls = replay(ADAPTER, fixtures, key=key)
+    adapter, calls = kit.replay(ADAPTER, fixtures, key=key)
     assert isinstance(adapter, SnovProvider)
     adapter.poll_interval = 0
     return adapter, calls
 
 
-def _inline(path: str, status: int, body: Any, content_type: str | None = None) -> dict[str, Any]:
+def _inline(path: str, status: int, body: Any) -> kit.Fixture:
     method = "GET" if path.endswith("/result") else "POST"
-    headers = {"content-type": content_type} if content_type else {}
-    return {
-        "request": {"method": method, "path": path},
-        "response": {"status": status, "headers": headers, "body": body},
-    }
+    return kit.canned(status, body, method=method, path=path)
 
 
 def _paths(calls: list[httpx.Request]) -> list[str]:
     return [f"{c.method} {c.url.path}" for c in calls]
 
 
-# Every fixture belongs to at least one of these recorded conversations.
-SCENARIOS: dict[str, tuple[list[str], Query]] = {
-    "profile": (["token", "match"], EMAIL_Q),
-    "profile-miss": (["token", "not_found"], EMAIL_Q),
-    "profile-miss-unsuccessful": (["token", "not_found_unsuccessful"], EMAIL_Q),
-    "finder": (["token", "finder_start", "finder_in_progress", "finder_result"], NAME_Q),
-    "finder-empty": (["token", "finder_start", "finder_empty"], NAME_Q),
-    "finder-catch-all": (["token", "finder_start", "finder_catch_all"], NAME_Q),
-    "bad-key": (["bad_key"], EMAIL_Q),
-    "expired": (["token", "token_expired", "token", "match"], EMAIL_Q),
-    "no-credits": (["token", "out_of_credits"], EMAIL_Q),
-    "rate-limited": (["token", "rate_limited"], EMAIL_Q),
+# Profile answers, each after a token.
+RECORDED: dict[str, kit.Outcome] = {
+    "match": True,
+    "not_found": False,
+    "not_found_unsuccessful": False,
+    "out_of_credits": ProviderQuotaExceeded,
+    "rate_limited": ProviderRateLimited,
 }
+# Every other fixture belongs to at least one of these recorded conversations.
+SCENARIOS: dict[str, tuple[list[str], Query, kit.Outcome]] = {
+    "finder": (["token", "finder_start", "finder_in_progress", "finder_result"], NAME_Q, True),
+    "finder-empty": (["token", "finder_start", "finder_empty"], NAME_Q, False),
+    "finder-catch-all": (["token", "finder_start", "finder_catch_all"], NAME_Q, True),
+    "bad-key": (["bad_key"], EMAIL_Q, ProviderAuthError),
+    "expired": (["token", "token_expired", "token", "match"], EMAIL_Q, True),
+}
+
+
+class TestContract(kit.VendorContract):
+    adapter = ADAPTER
+    key = KEY
+    query = EMAIL_Q
+    before = fx("token")
+    recorded = RECORDED
+    chained = frozenset(case for cases, _, _ in SCENARIOS.values() for case in cases)
+    unusable = kit.unusable_bodies(
+        malformed='{"name": ',
+        as_text='{"name": "A B"}',
+        extra={"no-profile": {"id": 3}, "list": []},
+        method="POST",
+        path="/v1/get-profile-by-email",
+    )
+    recorded_wait = 30.0
+    wire = SnovWire
+    wire_query = kit.JANE_BY_EMAIL
+    spared = (TOKEN_PATH,)  # tokens are issued, every other call fails
+    wire_wait = 2.0
+
+    async def test_a_wrong_key_is_refused(self) -> None:
+        adapter, seen = _paired(kit.full_view())
+        await kit.expect_key_refused(adapter, kit.JANE_BY_EMAIL, "someone:else")
+        assert [m.path for m in seen] == [TOKEN_PATH]
 
 
 def test_the_wire_implements_the_vendor_wire_protocol() -> None:
@@ -106,23 +114,13 @@ def test_adapter_is_exported() -> None:
     assert ADAPTER.name == PROVIDER == WIRE.name
 
 
-def test_every_fixture_is_replayed_by_a_scenario() -> None:
-    used = {case for cases, _ in SCENARIOS.values() for case in cases}
-    assert used == set(all_cases(PROVIDER))
-    for case in used:
-        assert load_fixture(PROVIDER, case)["source"].startswith("https://")
-
-
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
-async def test_every_scenario_replays_to_a_result_or_a_typed_error(scenario: str) -> None:
-    cases, query = SCENARIOS[scenario]
-    adapter, calls = _snov(fx(*cases))
-    try:
-        result = await adapter.lookup(query)
-    except ProviderError:
-        pass
-    else:
-        assert result.provider == PROVIDER
+async def test_every_scenario_replays_to_its_outcome(scenario: str) -> None:
+    cases, query, outcome = SCENARIOS[scenario]
+    fixtures = fx(*cases)
+    assert all(fixture["source"].startswith("https://") for fixture in fixtures)
+    adapter, calls = _snov(fixtures)
+    await kit.expect_outcome(adapter, query, outcome)
     assert len(calls) == len(cases)
 
 
@@ -148,12 +146,12 @@ async def test_the_token_is_fetched_with_the_client_credentials_then_sent_as_bea
 
 async def test_the_token_is_cached_until_it_expires() -> None:
     adapter, calls = _snov(fx("token", "match", "match", "token", "match"))
-    moment = NOW
+    moment = kit.NOW
     adapter.clock = lambda: moment
     await adapter.lookup(EMAIL_Q)
     await adapter.lookup(EMAIL_Q)
     assert len(calls) == 3  # one token for two lookups
-    moment = NOW + timedelta(seconds=3600 - 30)  # inside the renewal margin
+    moment = kit.NOW + timedelta(seconds=3600 - 30)  # inside the renewal margin
     await adapter.lookup(EMAIL_Q)
     assert _paths(calls)[3:] == ["POST /v1/oauth/access_token", "POST /v1/get-profile-by-email"]
 
@@ -172,27 +170,22 @@ async def test_a_refused_token_is_renewed_once_and_the_call_repeated() -> None:
 
 async def test_a_token_refused_twice_is_an_auth_error() -> None:
     adapter, calls = _snov(fx("token", "token_expired", "token", "token_expired"))
-    with pytest.raises(ProviderAuthError):
-        await adapter.lookup(EMAIL_Q)
+    await kit.expect_error(adapter, EMAIL_Q, ProviderAuthError)
     assert len(calls) == 4
 
 
 async def test_refused_credentials_are_an_auth_error_without_retry() -> None:
     adapter, calls = _snov(fx("bad_key"))
-    with pytest.raises(ProviderAuthError):
-        await adapter.lookup(EMAIL_Q)
+    await kit.expect_error(adapter, EMAIL_Q, ProviderAuthError)
     assert len(calls) == 1
 
 
 @pytest.mark.parametrize("key", ["no-colon-here", ":secret", "client:", ""])
 async def test_a_key_not_in_client_id_colon_secret_form_is_refused_locally(key: str) -> None:
     adapter, calls = _snov(fx("token"), key=key)
-    with pytest.raises(ProviderAuthError) as caught:
-        await adapter.lookup(EMAIL_Q)
+    raised = await kit.expect_error(adapter, EMAIL_Q, ProviderAuthError)  # and never shows the key
     assert calls == []
-    assert "client_id:client_secret" in str(caught.value)
-    if key:
-        assert key not in str(caught.value)
+    assert "client_id:client_secret" in str(raised)
 
 
 @pytest.mark.parametrize(
@@ -201,8 +194,7 @@ async def test_a_key_not_in_client_id_colon_secret_form_is_refused_locally(key: 
 )
 async def test_a_token_answer_without_a_token_is_a_bad_response(body: dict[str, Any]) -> None:
     adapter, _ = _snov([_inline("/v1/oauth/access_token", 200, body)])
-    with pytest.raises(ProviderBadResponse):
-        await adapter.lookup(EMAIL_Q)
+    await kit.expect_error(adapter, EMAIL_Q, ProviderBadResponse)
 
 
 # --- profile by email -----------------------------------------------------------------
@@ -211,7 +203,7 @@ async def test_a_token_answer_without_a_token_is_a_bad_response(body: dict[str, 
 async def test_profile_by_email_maps_the_recorded_shape() -> None:
     adapter, _ = _snov(fx("token", "match"))
     result = await adapter.lookup(EMAIL_Q)
-    got = values(result)
+    got = kit.values(result)
     assert got["full_name"] == "Jordan Sample"
     assert got["first_name"] == "Jordan" and got["last_name"] == "Sample"
     assert got["linkedin_url"] == "https://linkedin.com/in/jordansample"
@@ -236,7 +228,7 @@ async def test_profile_by_email_maps_the_recorded_shape() -> None:
 @pytest.mark.parametrize("case", ["not_found", "not_found_unsuccessful"])
 async def test_profile_not_found_is_a_miss(case: str) -> None:
     adapter, _ = _snov(fx("token", case))
-    assert await adapter.lookup(EMAIL_Q) == ProviderResult.miss(PROVIDER)
+    await kit.expect_miss(adapter, EMAIL_Q)
 
 
 # --- email finder ---------------------------------------------------------------------
@@ -245,14 +237,14 @@ async def test_profile_not_found_is_a_miss(case: str) -> None:
 async def test_finder_starts_a_task_and_polls_until_completed() -> None:
     adapter, calls = _snov(fx("token", "finder_start", "finder_in_progress", "finder_result"))
     result = await adapter.lookup(NAME_Q)
-    assert values(result) == {
+    assert kit.values(result) == {
         "email": "john.doe@example.com",
         "email_free_provider": False,
         "email_status": "valid",
         "company_domain": "example.com",
     }
     assert result.fields["email"].confidence == SMTP_CONFIDENCE["valid"]
-    assert result.fields["email"].observed_at == NOW - UNDATED_AGE
+    assert result.fields["email"].observed_at == kit.NOW - UNDATED_AGE
     assert json.loads(calls[1].content) == {
         "rows": [{"first_name": "John", "last_name": "Doe", "domain": "example.com"}]
     }
@@ -263,22 +255,21 @@ async def test_finder_starts_a_task_and_polls_until_completed() -> None:
 
 async def test_finder_empty_result_is_a_miss() -> None:
     adapter, _ = _snov(fx("token", "finder_start", "finder_empty"))
-    assert await adapter.lookup(NAME_Q) == ProviderResult.miss(PROVIDER)
+    await kit.expect_miss(adapter, NAME_Q)
 
 
 async def test_finder_skips_not_valid_and_marks_catch_all() -> None:
     adapter, _ = _snov(fx("token", "finder_start", "finder_catch_all"))
     result = await adapter.lookup(NAME_Q)
-    assert values(result)["email"] == "john@example.com"
-    assert values(result)["email_status"] == "catch-all"
+    assert kit.values(result)["email"] == "john@example.com"
+    assert kit.values(result)["email_status"] == "catch-all"
     assert result.fields["email"].confidence == SMTP_CONFIDENCE["catch-all"]
 
 
 async def test_finder_gives_up_after_max_polls() -> None:
     adapter, calls = _snov(fx("token", "finder_start", "finder_in_progress"))
     adapter.max_polls = 3
-    with pytest.raises(ProviderTimeout):
-        await adapter.lookup(NAME_Q)
+    await kit.expect_error(adapter, NAME_Q, ProviderTimeout)
     assert len(calls) == 2 + 3
 
 
@@ -300,14 +291,13 @@ async def test_finder_splits_a_full_name() -> None:
 async def test_finder_bad_answers_are_bad_responses(fixtures: list[dict[str, Any]]) -> None:
     start = [] if fixtures[0]["request"]["path"].endswith("/start") else fx("finder_start")
     adapter, _ = _snov([*fx("token"), *start, *fixtures])
-    with pytest.raises(ProviderBadResponse):
-        await adapter.lookup(NAME_Q)
+    await kit.expect_error(adapter, NAME_Q, ProviderBadResponse)
 
 
 async def test_finder_vanished_task_is_a_miss() -> None:
     gone = _inline("/v2/emails-by-domain-by-name/result", 404, {"success": False})
     adapter, _ = _snov([*fx("token", "finder_start"), gone])
-    assert not (await adapter.lookup(NAME_Q)).matched
+    await kit.expect_miss(adapter, NAME_Q)
 
 
 # --- errors ---------------------------------------------------------------------------
@@ -316,7 +306,7 @@ async def test_finder_vanished_task_is_a_miss() -> None:
 @pytest.mark.parametrize(
     ("fixture", "error"),
     [
-        (load_fixture(PROVIDER, "out_of_credits"), ProviderQuotaExceeded),
+        (kit.load_fixture(PROVIDER, "out_of_credits"), ProviderQuotaExceeded),
         (
             _inline(
                 "/v1/get-profile-by-email",
@@ -330,41 +320,15 @@ async def test_finder_vanished_task_is_a_miss() -> None:
             ProviderQuotaExceeded,
         ),
         (_inline("/v1/get-profile-by-email", 403, {"success": False}), ProviderQuotaExceeded),
-        (load_fixture(PROVIDER, "rate_limited"), ProviderRateLimited),
+        (kit.load_fixture(PROVIDER, "rate_limited"), ProviderRateLimited),
         (_inline("/v1/get-profile-by-email", 500, {"success": False}), ProviderUnavailable),
         (_inline("/v1/get-profile-by-email", 422, {"error": {"code": 1}}), ProviderBadResponse),
     ],
     ids=["402", "200-message", "502-message", "403", "429", "500", "422-object-error"],
 )
-async def test_errors_are_typed(fixture: dict[str, Any], error: type[ProviderError]) -> None:
+async def test_errors_are_typed(fixture: kit.Fixture, error: type[ProviderError]) -> None:
     adapter, _ = _snov([*fx("token"), fixture])
-    with pytest.raises(error):
-        await adapter.lookup(EMAIL_Q)
-
-
-async def test_rate_limited_carries_retry_after() -> None:
-    adapter, _ = _snov(fx("token", "rate_limited"))
-    with pytest.raises(ProviderRateLimited) as caught:
-        await adapter.lookup(EMAIL_Q)
-    assert caught.value.retry_after == 30.0
-
-
-@pytest.mark.parametrize(
-    "fixture",
-    [
-        _inline("/v1/get-profile-by-email", 200, "<html>oops</html>", "text/html"),
-        _inline("/v1/get-profile-by-email", 200, ""),
-        _inline("/v1/get-profile-by-email", 200, '{"name": ', "application/json"),
-        _inline("/v1/get-profile-by-email", 200, '{"name": "A B"}', "text/plain"),
-        _inline("/v1/get-profile-by-email", 200, {"id": 3}),
-        _inline("/v1/get-profile-by-email", 200, []),
-    ],
-    ids=["html", "empty", "malformed", "wrong-type", "no-profile", "list"],
-)
-async def test_bad_bodies_are_bad_responses(fixture: dict[str, Any]) -> None:
-    adapter, _ = _snov([*fx("token"), fixture])
-    with pytest.raises(ProviderBadResponse):
-        await adapter.lookup(EMAIL_Q)
+    await kit.expect_error(adapter, EMAIL_Q, error)
 
 
 @pytest.mark.parametrize(
@@ -391,27 +355,17 @@ def test_accepts_an_email_or_a_name_with_a_domain() -> None:
 # --- round trips through the wire -----------------------------------------------------
 
 
-def _view() -> FakeView:
-    return FakeView(people=[sample_person()], companies=[sample_company()])
-
-
-def _paired(view: FakeView, wire: SnovWire | None = None) -> tuple[SnovProvider, list[Any]]:
-    adapter, seen = paired(ADAPTER, wire or SnovWire(), view, key=KEY)
+def _paired(view: kit.FakeView, wire: SnovWire | None = None) -> tuple[SnovProvider, list[Any]]:
+    adapter, seen = kit.paired(ADAPTER, wire or SnovWire(), view, key=KEY)
     assert isinstance(adapter, SnovProvider)
     adapter.poll_interval = 0
     return adapter, seen
 
 
-def _expected() -> dict[str, Any]:
-    normalized = normalize_fields(sample_person().fields)
-    return {**normalized.person, **normalized.company}
-
-
 async def test_round_trip_profile_by_email() -> None:
-    adapter, seen = _paired(_view())
-    result = await adapter.lookup(Query(account_id=1, email="jane.doe@acme-widgets.test"))
-    got, expected = values(result), _expected()
-    for name in (
+    adapter, seen = _paired(kit.full_view())
+    result = await adapter.lookup(kit.JANE_BY_EMAIL)
+    carried = (
         "full_name",
         "first_name",
         "last_name",
@@ -428,8 +382,8 @@ async def test_round_trip_profile_by_email() -> None:
         "company_founded_year",
         "company_hq_city",
         "company_hq_country",
-    ):
-        assert got.get(name) == expected[name], name
+    )
+    kit.assert_carries(kit.values(result), carried)
     assert result.fields["title"].observed_at == datetime(2026, 9, 14, tzinfo=UTC)
     assert [m.path for m in seen] == ["/v1/oauth/access_token", "/v1/get-profile-by-email"]
 
@@ -446,14 +400,10 @@ async def test_round_trip_profile_by_email() -> None:
 async def test_round_trip_finder(
     verdict: EmailVerdict, status: str | None, confidence: float
 ) -> None:
-    view = FakeView(people=[sample_person()], verdicts={"jane.doe@acme-widgets.test": verdict})
-    adapter, seen = _paired(view)
-    query = Query(
-        account_id=1, first_name="Jane", last_name="Doe", company_domain="acme-widgets.test"
-    )
-    result = await adapter.lookup(query)
-    assert values(result)["email"] == "jane.doe@acme-widgets.test"
-    assert values(result).get("email_status") == status
+    adapter, seen = _paired(kit.full_view(verdicts={kit.JANE_EMAIL: verdict}))
+    result = await adapter.lookup(kit.JANE_BY_NAME)
+    assert kit.values(result)["email"] == kit.JANE_EMAIL
+    assert kit.values(result).get("email_status") == status
     assert result.fields["email"].confidence == confidence
     assert [m.method + " " + m.path for m in seen] == [
         "POST /v1/oauth/access_token",
@@ -464,89 +414,24 @@ async def test_round_trip_finder(
 
 
 async def test_round_trip_invalid_address_is_a_miss() -> None:
-    view = FakeView(people=[sample_person()], verdicts={"jane.doe@acme-widgets.test": "invalid"})
-    adapter, _ = _paired(view)
-    query = Query(
-        account_id=1, first_name="Jane", last_name="Doe", company_domain="acme-widgets.test"
-    )
-    assert not (await adapter.lookup(query)).matched
+    adapter, _ = _paired(kit.full_view(verdicts={kit.JANE_EMAIL: "invalid"}))
+    await kit.expect_miss(adapter, kit.JANE_BY_NAME)
 
 
-@pytest.mark.parametrize(
-    "query",
-    [
-        Query(account_id=1, email="jane.doe@acme-widgets.test"),
-        Query(account_id=1, first_name="Jane", last_name="Doe", company_domain="acme-widgets.test"),
-    ],
-    ids=["profile", "finder"],
-)
-async def test_round_trip_empty_view_is_a_miss(query: Query) -> None:
-    adapter, _ = _paired(FakeView())
-    assert await adapter.lookup(query) == ProviderResult.miss(PROVIDER)
+async def test_round_trip_finder_of_nobody_is_a_miss() -> None:
+    adapter, _ = _paired(kit.FakeView())
+    await kit.expect_miss(adapter, kit.JANE_BY_NAME)
 
 
 async def test_round_trip_reuses_the_issued_token() -> None:
     wire = SnovWire()
-    adapter, seen = _paired(_view(), wire)
-    await adapter.lookup(Query(account_id=1, email="jane.doe@acme-widgets.test"))
-    await adapter.lookup(Query(account_id=1, email="jane.doe@acme-widgets.test"))
+    adapter, seen = _paired(kit.full_view(), wire)
+    await adapter.lookup(kit.JANE_BY_EMAIL)
+    await adapter.lookup(kit.JANE_BY_EMAIL)
     assert [m.path for m in seen].count("/v1/oauth/access_token") == 1
     token = seen[1].headers["authorization"].removeprefix("Bearer ")
     assert wire.key_of(seen[1]) == KEY
     assert token not in KEY
-
-
-async def test_round_trip_wrong_credentials_are_an_auth_error() -> None:
-    adapter, seen = _paired(_view())
-    adapter.settings = settings_for(PROVIDER, key="someone:else")
-    with pytest.raises(ProviderAuthError):
-        await adapter.lookup(Query(account_id=1, email="jane.doe@acme-widgets.test"))
-    assert [m.path for m in seen] == ["/v1/oauth/access_token"]
-
-
-def _http(answer: MarketResponse) -> httpx.Response:
-    headers = dict(answer.headers)
-    headers.setdefault("content-type", "application/json")
-    return httpx.Response(answer.status, headers=headers, content=json.dumps(answer.json))
-
-
-def _failing_data_calls(kind: ErrorKind) -> SnovProvider:
-    """Tokens are issued, every other call answers ``error(kind)``."""
-    wire = SnovWire()
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        market = MarketRequest(
-            method=request.method,
-            path=request.url.path,
-            query=dict(request.url.params),
-            headers={k.lower(): v for k, v in request.headers.items()},
-            body=request.content,
-        )
-        if market.path == "/v1/oauth/access_token":
-            return _http(wire.handle(market, FakeView()))
-        return _http(wire.error(kind, market))
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    adapter = SnovProvider(settings_for(PROVIDER, key=KEY), client, clock=lambda: NOW)
-    adapter.poll_interval = 0
-    return adapter
-
-
-@pytest.mark.parametrize(
-    ("kind", "error"),
-    [
-        ("auth", ProviderAuthError),
-        ("quota", ProviderQuotaExceeded),
-        ("rate_limited", ProviderRateLimited),
-        ("server", ProviderUnavailable),
-    ],
-)
-async def test_wire_errors_become_typed_errors(kind: ErrorKind, error: type[ProviderError]) -> None:
-    adapter = _failing_data_calls(kind)
-    with pytest.raises(error) as caught:
-        await adapter.lookup(NAME_Q)
-    if isinstance(caught.value, ProviderRateLimited):
-        assert caught.value.retry_after == 2.0
 
 
 # --- the wire itself ------------------------------------------------------------------
@@ -569,7 +454,7 @@ def test_wire_token_endpoint_key_is_the_credential_pair() -> None:
         form,
     )
     assert wire.key_of(request) == "abc:xyz"
-    answer = wire.handle(request, FakeView())
+    answer = wire.handle(request, kit.FakeView())
     assert answer.json["token_type"] == "Bearer" and answer.json["expires_in"] == 3600
     token = answer.json["access_token"]
     assert (
@@ -584,7 +469,7 @@ def test_wire_token_endpoint_key_is_the_credential_pair() -> None:
         wire.key_of(_market("POST", "/v1/get-profile-by-email", authorization="Bearer forged"))
         is None
     )
-    assert wire.handle(request, FakeView()).json["access_token"] == token  # deterministic
+    assert wire.handle(request, kit.FakeView()).json["access_token"] == token  # deterministic
 
 
 def test_wire_token_endpoint_refuses_other_grants_and_renders_oauth_errors() -> None:
@@ -594,7 +479,7 @@ def test_wire_token_endpoint_refuses_other_grants_and_renders_oauth_errors() -> 
         "/v1/oauth/access_token",
         {"grant_type": "password", "client_id": "a", "client_secret": "b"},
     )
-    assert wire.handle(bad_grant, FakeView()).status == 400
+    assert wire.handle(bad_grant, kit.FakeView()).status == 400
     refused = wire.error("auth", bad_grant)
     assert refused.status == 401 and refused.json["error"] == "invalid_client"
     assert wire.error("auth", _market("GET", "/v2/x")).json == {
@@ -609,7 +494,8 @@ def test_wire_finder_tasks_belong_to_their_key_and_validate_rows() -> None:
     auth = {"authorization": f"Bearer {token}"}
     rows = [{"first_name": "Jane", "last_name": "Doe", "domain": "acme-widgets.test"}]
     started = wire.handle(
-        _market("POST", "/v2/emails-by-domain-by-name/start", {"rows": rows}, **auth), _view()
+        _market("POST", "/v2/emails-by-domain-by-name/start", {"rows": rows}, **auth),
+        kit.full_view(),
     )
     task = started.json["data"]["task_hash"]
     assert started.json["meta"] == {"rows": rows, "task_hash": task}
@@ -620,17 +506,17 @@ def test_wire_finder_tasks_belong_to_their_key_and_validate_rows() -> None:
         {"task_hash": task},
         {"authorization": f"Bearer {other}"},
     )
-    assert wire.handle(foreign, _view()).status == 404
+    assert wire.handle(foreign, kit.full_view()).status == 404
     mine = MarketRequest("GET", "/v2/emails-by-domain-by-name/result", {"task_hash": task}, auth)
-    assert wire.handle(mine, _view()).json["status"] == "in_progress"
-    done = wire.handle(mine, _view()).json
+    assert wire.handle(mine, kit.full_view()).json["status"] == "in_progress"
+    done = wire.handle(mine, kit.full_view()).json
     assert done["status"] == "completed"
     assert done["data"][0]["people"] == "Jane Doe"
     assert done["data"][0]["result"][0]["email"] == "jane.doe@acme-widgets.test"
     too_many = {"rows": rows * 11}
     assert (
         wire.handle(
-            _market("POST", "/v2/emails-by-domain-by-name/start", too_many, **auth), _view()
+            _market("POST", "/v2/emails-by-domain-by-name/start", too_many, **auth), kit.full_view()
         ).status
         == 400
     )
@@ -642,7 +528,7 @@ def test_wire_finder_tasks_belong_to_their_key_and_validate_rows() -> None:
                 {"rows": [{"first_name": "J"}]},
                 **auth,
             ),
-            _view(),
+            kit.full_view(),
         ).status
         == 400
     )
@@ -654,7 +540,8 @@ def test_wire_keeps_a_bounded_number_of_tasks() -> None:
     rows = [{"first_name": "Jane", "last_name": "Doe", "domain": "acme-widgets.test"}]
     hashes = [
         wire.handle(
-            _market("POST", "/v2/emails-by-domain-by-name/start", {"rows": rows}, **auth), _view()
+            _market("POST", "/v2/emails-by-domain-by-name/start", {"rows": rows}, **auth),
+            kit.full_view(),
         ).json["data"]["task_hash"]
         for _ in range(3)
     ]
@@ -662,7 +549,7 @@ def test_wire_keeps_a_bounded_number_of_tasks() -> None:
     first = MarketRequest(
         "GET", "/v2/emails-by-domain-by-name/result", {"task_hash": hashes[0]}, auth
     )
-    assert wire.handle(first, _view()).status == 404
+    assert wire.handle(first, kit.full_view()).status == 404
 
 
 def test_wire_profile_and_unknown_path() -> None:
@@ -672,7 +559,7 @@ def test_wire_profile_and_unknown_path() -> None:
         _market(
             "POST", "/v1/get-profile-by-email", {"email": "jane.doe@acme-widgets.test"}, **auth
         ),
-        _view(),
+        kit.full_view(),
     ).json
     assert found["currentJobs"][0]["startDate"] is None
     assert found["lastUpdateDate"] == "2026-09-14 00:00:00"
@@ -681,17 +568,17 @@ def test_wire_profile_and_unknown_path() -> None:
         "type": "linkedIn",
     }
     missing = wire.handle(
-        _market("POST", "/v1/get-profile-by-email", {"email": "x@y.test"}, **auth), _view()
+        _market("POST", "/v1/get-profile-by-email", {"email": "x@y.test"}, **auth), kit.full_view()
     )
     assert missing.json == {"success": True, "message": "We couldn't find profile with this email"}
-    unknown = wire.handle(_market("GET", "/v9/unknown", **auth), _view())
+    unknown = wire.handle(_market("GET", "/v9/unknown", **auth), kit.full_view())
     assert unknown.status == 404 and unknown.json["success"] is False
 
 
 def test_wire_job_start_is_the_month_end() -> None:
     wire = SnovWire()
     auth = {"authorization": f"Bearer {wire.token_for(KEY)}"}
-    view = FakeView(people=[sample_person(job_start_date="2024-02")])
+    view = kit.FakeView(people=[kit.sample_person(job_start_date="2024-02")])
     found = wire.handle(
         _market(
             "POST", "/v1/get-profile-by-email", {"email": "jane.doe@acme-widgets.test"}, **auth

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import pytest
@@ -16,85 +15,72 @@ from cleanlist_server.engine.runner import (
     ProviderQuotaExceeded,
     ProviderRateLimited,
 )
-from cleanlist_server.providers.base import ProviderUnavailable
 from cleanlist_server.providers.vendors._group_a import VERDICT_CONFIDENCE
 from cleanlist_server.providers.vendors.zerobounce import ADAPTER
-from cleanlist_server.sandbox.market.vendors.zerobounce import WIRE
-from cleanlist_server.sandbox.market.wire import (
-    EmailVerdict,
-    ErrorKind,
-    MarketRequest,
-    MarketResponse,
-    VendorView,
-)
-from tests.provider_kit import (
-    TEST_KEY,
-    FakeView,
-    all_cases,
-    load_fixture,
-    paired,
-    replay,
-    sample_person,
-    values,
-)
+from cleanlist_server.sandbox.market.vendors.zerobounce import WIRE, ZeroBounceWire
+from cleanlist_server.sandbox.market.wire import EmailVerdict, MarketRequest
+from tests import provider_kit as kit
 
 QUERY = Query(account_id=1, email="valid@example.com")
-JANE = sample_person().fields
+JANE = kit.sample_person().fields
 
-# case -> (fixtures answered in order, outcome)
-CASES: dict[str, tuple[list[str], bool | type[Exception]]] = {
-    "match": (["match"], True),
-    "invalid": (["invalid"], True),
-    "do_not_mail_role": (["do_not_mail_role"], True),
-    "not_found": (["not_found"], False),
-    "missing_key": (["missing_key"], ProviderAuthError),
+RECORDED: dict[str, kit.Outcome] = {
+    "match": True,
+    "invalid": True,
+    "do_not_mail_role": True,
+    "not_found": False,
+    "missing_key": ProviderAuthError,
+    "rate_limited": ProviderRateLimited,
+}
+# An ambiguous refusal, then the balance (getcredits) that tells a bad key from no credits.
+REFUSALS: dict[str, tuple[list[str], kit.Outcome]] = {
     "bad_key": (["bad_key", "credits_invalid_key"], ProviderAuthError),
     "out_of_credits": (["out_of_credits", "credits_empty"], ProviderQuotaExceeded),
-    "rate_limited": (["rate_limited"], ProviderRateLimited),
-}
-CHAINED = {"credits_invalid_key", "credits_empty"}
-BAD_BODIES = {
-    "html": ("text/html", "<html><body>Bad gateway</body></html>"),
-    "empty": ("application/json", ""),
-    "malformed": ("application/json", '{"status": "valid"'),
-    "wrong_type": ("text/plain", '{"status": "valid"}'),
 }
 
 
-def test_every_fixture_is_replayed() -> None:
-    assert set(all_cases("zerobounce")) == set(CASES) | CHAINED
+class TestContract(kit.VendorContract):
+    adapter = ADAPTER
+    query = QUERY
+    recorded = RECORDED
+    chained = ("bad_key", "credits_invalid_key", "out_of_credits", "credits_empty")
+    key_param = "api_key"
+    unusable = kit.unusable_bodies(malformed='{"status": "valid"', as_text='{"status": "valid"}')
+    recorded_wait = 60
+    wire = ZeroBounceWire
+    wire_query = kit.JANE_BY_EMAIL
+    wire_wait = 60  # and auth told from quota despite one message: the types are exact
+
+    async def test_a_wrong_key_is_refused(self) -> None:
+        adapter, seen = kit.paired(ADAPTER, ZeroBounceWire(), kit.full_view())
+        await kit.expect_key_refused(adapter, QUERY)
+        assert [r.path for r in seen] == ["/v2/validate", "/v2/getcredits"]
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
-async def test_replay(case: str) -> None:
-    names, outcome = CASES[case]
-    adapter, calls = replay(ADAPTER, [load_fixture("zerobounce", name) for name in names])
-    if isinstance(outcome, bool):
-        assert (await adapter.lookup(QUERY)).matched is outcome
-    else:
-        with pytest.raises(outcome) as caught:
-            await adapter.lookup(QUERY)
-        assert type(caught.value) is outcome  # a refused key is not reported as quota
-        assert TEST_KEY not in str(caught.value)
+@pytest.mark.parametrize("case", sorted(REFUSALS))
+async def test_a_refusal_is_told_apart_by_the_balance(case: str) -> None:
+    names, outcome = REFUSALS[case]
+    adapter, calls = kit.replay(ADAPTER, [kit.load_fixture("zerobounce", name) for name in names])
+    await kit.expect_outcome(adapter, QUERY, outcome)  # exact: a refused key is not quota
     assert len(calls) == len(names)  # getcredits only to tell key from credits
-    assert all(call.url.params["api_key"] == TEST_KEY for call in calls)
+    assert all(call.url.params["api_key"] == kit.TEST_KEY for call in calls)
 
 
 async def test_match_maps_the_documented_example() -> None:
-    adapter, calls = replay(ADAPTER, load_fixture("zerobounce", "match"))
+    adapter, calls = kit.replay(ADAPTER, kit.load_fixture("zerobounce", "match"))
     result = await adapter.lookup(QUERY)
-    got = values(result)
+    got = kit.values(result)
     assert (got["email"], got["email_status"]) == ("valid@example.com", "valid")
     assert (got["first_name"], got["last_name"]) == ("Zero", "Bounce")
     assert set(got) <= ADAPTER.fields <= set(CONTACT_FIELDS)
     status = result.fields["email_status"]
     assert status.confidence == VERDICT_CONFIDENCE
     assert status.observed_at == datetime(2023, 3, 23, 13, 30, 28, 105000, tzinfo=UTC)
-    assert dict(calls[0].url.params) == {"api_key": TEST_KEY, "email": "valid@example.com"}
-    invalid, _ = replay(ADAPTER, load_fixture("zerobounce", "invalid"))
-    assert values(await invalid.lookup(QUERY))["email_status"] == "invalid"
-    role, _ = replay(ADAPTER, load_fixture("zerobounce", "do_not_mail_role"))
-    assert values(await role.lookup(QUERY))["email_status"] == "role-based"
+    assert dict(calls[0].url.params) == {"api_key": kit.TEST_KEY, "email": "valid@example.com"}
+    invalid, _ = kit.replay(ADAPTER, kit.load_fixture("zerobounce", "invalid"))
+    assert kit.values(await invalid.lookup(QUERY))["email_status"] == "invalid"
+    role, _ = kit.replay(ADAPTER, kit.load_fixture("zerobounce", "do_not_mail_role"))
+    assert kit.values(await role.lookup(QUERY))["email_status"] == "role-based"
 
 
 @pytest.mark.parametrize(
@@ -113,55 +99,30 @@ async def test_match_maps_the_documented_example() -> None:
 async def test_statuses_map_to_product_statuses(
     status: str, sub_status: str, expected: str | None
 ) -> None:
-    fixture = copy.deepcopy(load_fixture("zerobounce", "match"))
+    fixture = copy.deepcopy(kit.load_fixture("zerobounce", "match"))
     fixture["response"]["body"].update({"status": status, "sub_status": sub_status})
-    adapter, _ = replay(ADAPTER, fixture)
+    adapter, _ = kit.replay(ADAPTER, fixture)
     result = await adapter.lookup(QUERY)
-    assert values(result).get("email_status") == expected
+    assert kit.values(result).get("email_status") == expected
     assert result.matched is (expected is not None)
 
 
 async def test_an_answer_without_a_status_is_bad() -> None:
-    fixture = copy.deepcopy(load_fixture("zerobounce", "match"))
+    fixture = copy.deepcopy(kit.load_fixture("zerobounce", "match"))
     fixture["response"]["body"] = {"Message": "Please try again later"}
-    adapter, _ = replay(ADAPTER, fixture)
-    with pytest.raises(ProviderBadResponse):
-        await adapter.lookup(QUERY)
-
-
-async def test_rate_limit_carries_retry_after() -> None:
-    adapter, _ = replay(ADAPTER, load_fixture("zerobounce", "rate_limited"))
-    with pytest.raises(ProviderRateLimited) as caught:
-        await adapter.lookup(QUERY)
-    assert caught.value.retry_after == 60
+    adapter, _ = kit.replay(ADAPTER, fixture)
+    await kit.expect_error(adapter, QUERY, ProviderBadResponse)
 
 
 async def test_an_unreadable_balance_leaves_the_ambiguous_refusal() -> None:
-    html = {
-        "response": {
-            "status": 200,
-            "headers": {"content-type": "text/html"},
-            "body": "<html></html>",
-        }
-    }
-    adapter, calls = replay(ADAPTER, [load_fixture("zerobounce", "bad_key"), html])
-    with pytest.raises(ProviderAuthError):
-        await adapter.lookup(QUERY)
+    html = kit.canned(200, "<html></html>", "text/html")
+    adapter, calls = kit.replay(ADAPTER, [kit.load_fixture("zerobounce", "bad_key"), html])
+    await kit.expect_error(adapter, QUERY, ProviderAuthError)
     assert [c.url.path for c in calls] == ["/v2/validate", "/v2/getcredits"]
 
 
-@pytest.mark.parametrize("kind", sorted(BAD_BODIES))
-async def test_unreadable_bodies_are_bad_responses(kind: str) -> None:
-    content_type, body = BAD_BODIES[kind]
-    answer = {"status": 200, "headers": {"content-type": content_type}, "body": body}
-    adapter, _ = replay(ADAPTER, {"response": answer})
-    with pytest.raises(ProviderBadResponse) as caught:
-        await adapter.lookup(QUERY)
-    assert TEST_KEY not in str(caught.value)
-
-
 def test_accepts_an_email_from_the_request_or_found_earlier() -> None:
-    adapter, _ = replay(ADAPTER, load_fixture("zerobounce", "match"))
+    adapter, _ = kit.replay(ADAPTER, kit.load_fixture("zerobounce", "match"))
     assert adapter.accepts(QUERY)
     assert adapter.accepts(Query(account_id=1).with_known({"email": "valid@example.com"}))
     assert not adapter.accepts(Query(account_id=1, linkedin_url=JANE["linkedin_url"]))
@@ -170,95 +131,34 @@ def test_accepts_an_email_from_the_request_or_found_earlier() -> None:
 # --- through the market wire ------------------------------------------------------
 
 
-def _view(verdicts: dict[str, EmailVerdict] | None = None) -> FakeView:
-    return FakeView(people=[sample_person()], verdicts=verdicts or {})
-
-
-@pytest.mark.parametrize(
-    ("verdict", "expected"),
-    [
-        ("valid", "valid"),
-        ("invalid", "invalid"),
-        ("catch_all", "catch-all"),
-        ("disposable", "disposable"),
-        ("role", "role-based"),
-        ("unknown", None),
-    ],
-)
+@pytest.mark.parametrize(("verdict", "expected"), kit.VERDICT_STATUSES.items())
 async def test_round_trip_verdicts(verdict: EmailVerdict, expected: str | None) -> None:
-    adapter, seen = paired(ADAPTER, WIRE, _view({JANE["email"]: verdict}))
-    result = await adapter.lookup(Query(account_id=1, email=JANE["email"]))
-    assert values(result).get("email_status") == expected
+    adapter, seen = kit.paired(ADAPTER, WIRE, kit.full_view(verdicts={JANE["email"]: verdict}))
+    result = await adapter.lookup(kit.JANE_BY_EMAIL)
+    assert kit.values(result).get("email_status") == expected
     assert seen[0].path == "/v2/validate"
     if expected is not None:
-        got = values(result)
+        got = kit.values(result)
         assert (got["email"], got["first_name"], got["last_name"]) == (JANE["email"], "Jane", "Doe")
         assert result.fields["email_status"].observed_at == datetime(2026, 9, 14, tzinfo=UTC)
 
 
-async def test_round_trip_empty_view_is_a_miss() -> None:
-    adapter, _ = paired(ADAPTER, WIRE, FakeView())
-    result = await adapter.lookup(Query(account_id=1, email=JANE["email"]))
-    assert not result.matched and result.fields == {}
-
-
-@dataclass
-class Failing:
-    """The ZeroBounce wire answering every request with one of its errors."""
-
-    kind: ErrorKind
-    name: str = "zerobounce"
-
-    def key_of(self, request: MarketRequest) -> str | None:
-        return WIRE.key_of(request)
-
-    def error(self, kind: ErrorKind, request: MarketRequest) -> MarketResponse:
-        return WIRE.error(kind, request)
-
-    def handle(self, request: MarketRequest, view: VendorView) -> MarketResponse:
-        return WIRE.error(self.kind, request)
-
-
-@pytest.mark.parametrize(
-    ("kind", "error"),
-    [
-        ("auth", ProviderAuthError),
-        ("quota", ProviderQuotaExceeded),
-        ("rate_limited", ProviderRateLimited),
-        ("server", ProviderUnavailable),
-    ],
-)
-async def test_wire_errors_reach_the_adapter_typed(kind: ErrorKind, error: type[Exception]) -> None:
-    adapter, _ = paired(ADAPTER, Failing(kind), FakeView())
-    with pytest.raises(error) as caught:
-        await adapter.lookup(QUERY)
-    assert type(caught.value) is error  # auth and quota told apart despite one message
-    assert TEST_KEY not in str(caught.value)
-    if kind == "rate_limited":
-        assert isinstance(caught.value, ProviderRateLimited) and caught.value.retry_after == 60
-
-
-async def test_a_wrong_key_is_refused_as_auth() -> None:
-    adapter, seen = paired(ADAPTER, WIRE, _view())
-    adapter.settings = replace(adapter.settings, key="wrong-key")
-    with pytest.raises(ProviderAuthError) as caught:
-        await adapter.lookup(QUERY)
-    assert type(caught.value) is ProviderAuthError
-    assert [r.path for r in seen] == ["/v2/validate", "/v2/getcredits"]
-
-
 def _get(path: str, **query: str) -> MarketRequest:
-    return MarketRequest(method="GET", path=path, query={"api_key": TEST_KEY, **query}, headers={})
+    return MarketRequest(
+        method="GET", path=path, query={"api_key": kit.TEST_KEY, **query}, headers={}
+    )
 
 
 def test_wire_format() -> None:
-    assert WIRE.key_of(_get("/v2/validate")) == TEST_KEY
-    assert WIRE.key_of(MarketRequest("GET", "/v2/validate", {}, {"x-api-key": TEST_KEY})) is None
-    assert WIRE.handle(_get("/v2/validatebatch"), _view()).status == 404
-    assert WIRE.handle(_get("/v2/getcredits"), _view()).json == {"Credits": "25000"}
-    assert "error" in WIRE.handle(_get("/v2/validate"), _view()).json
+    assert WIRE.key_of(_get("/v2/validate")) == kit.TEST_KEY
+    assert (
+        WIRE.key_of(MarketRequest("GET", "/v2/validate", {}, {"x-api-key": kit.TEST_KEY})) is None
+    )
+    assert WIRE.handle(_get("/v2/validatebatch"), kit.full_view()).status == 404
+    assert WIRE.handle(_get("/v2/getcredits"), kit.full_view()).json == {"Credits": "25000"}
+    assert "error" in WIRE.handle(_get("/v2/validate"), kit.full_view()).json
     answer = WIRE.handle(
-        _get("/v2/validate", email=JANE["email"]), _view({JANE["email"]: "role"})
+        _get("/v2/validate", email=JANE["email"]), kit.full_view(verdicts={JANE["email"]: "role"})
     ).json
     assert (answer["status"], answer["sub_status"], answer["mx_found"]) == (
         "do_not_mail",
@@ -271,7 +171,7 @@ def test_wire_format() -> None:
         False,
     )
     assert answer["processed_at"] == "2026-09-14 00:00:00.000"
-    stranger = WIRE.handle(_get("/v2/validate", email="who@gmail.com"), _view()).json
+    stranger = WIRE.handle(_get("/v2/validate", email="who@gmail.com"), kit.full_view()).json
     assert (stranger["status"], stranger["free_email"], stranger["processed_at"]) == (
         "unknown",
         True,
