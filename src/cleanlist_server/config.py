@@ -177,6 +177,14 @@ class Settings(BaseSettings):
             "set no `intent_half_life_days`."
         ),
     )
+    intent_feeds: str = Field(
+        "auto",
+        description=(
+            "Commercial intent feeds a refresh asks (vendors charge per signal): `auto` = "
+            "every enabled provider with a key that offers one (Lusha company signals), "
+            "`none` = no feed, or a comma-separated list of provider names."
+        ),
+    )
     job_board_urls: str = Field(
         "",
         description=(
@@ -190,6 +198,26 @@ class Settings(BaseSettings):
     @classmethod
     def _strip(cls, value: str) -> str:
         return value.strip()
+
+    @field_validator("intent_feeds")
+    @classmethod
+    def _feeds(cls, value: str) -> str:
+        from cleanlist_server.providers.config import COMMERCIAL
+
+        value = value.strip().lower()
+        names = [n.strip() for n in value.split(",") if n.strip()]
+        if value in ("auto", "none", ""):
+            return value or "none"
+        unknown = [n for n in names if n not in COMMERCIAL]
+        if unknown:
+            raise ValueError(f"not a commercial provider: {', '.join(unknown)}")
+        return ",".join(names)
+
+    def feed_names(self) -> tuple[str, ...] | None:
+        """``CLEANLIST_INTENT_FEEDS`` as names (None: ``auto``, every capable provider)."""
+        if self.intent_feeds == "auto":
+            return None
+        return () if self.intent_feeds == "none" else self.csv("intent_feeds")
 
     @field_validator("job_board_urls")
     @classmethod

@@ -25,7 +25,7 @@ keeps one signal per code. ``build_feeds`` finds the feeds among the configured 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -94,9 +94,11 @@ def build_feeds(
     egress: EgressPolicy,
     verifier_config: VerifierConfig,
     clock: Callable[[], datetime],
+    only: Sequence[str] | None = None,
 ) -> list[IntentFeed]:
     """The enabled commercial providers with a key whose adapter is an ``IntentFeed``, in
-    waterfall order, built by the provider registry (each with its own HTTP client)."""
+    waterfall order, built by the provider registry (each with its own HTTP client);
+    ``only`` (``CLEANLIST_INTENT_FEEDS``) narrows them to those names."""
     from cleanlist_server.providers.registry import BuiltInServices, build_provider
 
     def unused(_: Any) -> Any:  # commercial adapters use only the egress policy and clock
@@ -107,6 +109,8 @@ def build_feeds(
     for name in provider_config.order:
         settings = provider_config.providers[name]
         if name not in COMMERCIAL or settings.status != "enabled" or not _is_feed(name):
+            continue
+        if only is not None and name not in only:
             continue
         provider = build_provider(settings, services)
         if isinstance(provider, IntentFeed):

@@ -463,7 +463,7 @@ def build_sources(
     website = WebsiteProvider(http, url_template=template, timeout=site.timeout, clock=clock)
     dns = DnsProvider(verifier_config, egress, clock=clock)
     boards = JobBoardClient(http, urls=board_urls(settings.job_board_urls), timeout=site.timeout)
-    feeds = build_feeds(provider_config, egress, verifier_config, clock)
+    feeds = build_feeds(provider_config, egress, verifier_config, clock, only=settings.feed_names())
     clients = [c for f in feeds if isinstance(c := getattr(f, "client", None), httpx.AsyncClient)]
     timeouts = [provider_config.providers[f.name].timeout for f in feeds]
     return IntentSources(

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from cleanlist_server.config import Settings
 from cleanlist_server.engine.runner import (
     ProviderAuthError,
     ProviderQuotaExceeded,
@@ -323,3 +324,28 @@ def test_a_view_without_a_population_knows_no_signals() -> None:
     body = {"ids": [company_id(DOMAIN)], "signalTypes": ["surgeInHiring"]}
     answer = WIRE.handle(signals_request(body), FakeView())
     assert answer.json["results"][0]["error"]["code"] == "NOT_FOUND"
+
+
+@pytest.mark.parametrize(
+    ("setting", "only", "feeds"),
+    [("auto", None, ["lusha"]), ("none", (), []), ("lusha", ("lusha",), ["lusha"])],
+)
+async def test_cleanlist_intent_feeds_narrows_the_feeds(
+    setting: str, only: tuple[str, ...] | None, feeds: list[str]
+) -> None:
+    settings = Settings(intent_feeds=setting)
+    assert settings.feed_names() == only
+    config = load_provider_config(
+        {"CLEANLIST_PROVIDERS": "kb,lusha", "CLEANLIST_PROVIDER_LUSHA_KEY": "k"}, path=None
+    )
+    egress = EgressPolicy.from_strings("", "")
+    built = build_feeds(config, egress, VerifierConfig(), lambda: NOW, only=settings.feed_names())
+    assert [f.name for f in built] == feeds
+    for f in built:
+        assert isinstance(f, HttpProvider)
+        await f.client.aclose()
+
+
+def test_cleanlist_intent_feeds_names_only_commercial_providers() -> None:
+    with pytest.raises(ValueError, match="kb"):
+        Settings(intent_feeds="lusha,kb")
