@@ -406,18 +406,21 @@ class _Lookup:
 
 
 class _Industry:
-    """Label match, NAICS prefix match, or the same NAICS 4-digit group as a target label."""
+    """Label match, NAICS prefix match, the very NAICS code of a target label (SaaS and
+    Software are both 513210), or the same NAICS 4-digit group as a target label."""
 
-    __slots__ = ("full", "half", "labels", "memo", "name", "prefixes", "related")
+    __slots__ = ("exact", "full", "half", "labels", "memo", "name", "prefixes", "related")
 
     def __init__(self, targets: Sequence[str], full: int) -> None:
         self.name = "industry"
         self.full, self.half = (full, "industry_match"), (full // 2, "related_industry")
         self.labels = frozenset(t for t in targets if not t.isdigit())
         self.prefixes = frozenset(t for t in targets if t.isdigit())
-        self.related = frozenset(
-            found.naics[:4] for t in self.labels if (found := classify_industry(t)) and found.naics
-        )
+        codes = [
+            found.naics for t in self.labels if (found := classify_industry(t)) and found.naics
+        ]
+        self.exact = frozenset(codes)
+        self.related = frozenset(code[:4] for code in codes)
         self.memo: dict[tuple[object, object], _Hit | None] = {}
 
     def evaluate(self, get: Callable[[str], Any]) -> _Hit | None:
@@ -441,7 +444,7 @@ class _Industry:
             found = classify_industry(code)
         if found is None and not code:
             return None
-        if found and found.label in self.labels:
+        if (found and found.label in self.labels) or code in self.exact:
             return self.full
         if any(code[:n] in self.prefixes for n in range(2, min(len(code), 6) + 1)):
             return self.full

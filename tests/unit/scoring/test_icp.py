@@ -312,10 +312,18 @@ def test_naics_prefix_matching() -> None:
     assert industry_points(["5132"], {"company_industry": "SaaS"}) == full
 
 
+def test_the_same_naics_code_under_another_label_is_a_match() -> None:
+    profile = compiled(with_criteria(industries=["Software"]))
+    for record in ({"company_industry": "SaaS"}, {"company_naics_code": "513210"}):
+        result = run({**VP_SALES, **record}, profile)
+        assert result.breakdown["industry"] == profile.points["industry"]
+        assert "industry_match" in result.signals
+
+
 def test_related_industry_earns_half() -> None:
-    profile = compiled(with_criteria(industries=["SaaS"]))
+    profile = compiled(with_criteria(industries=["IT Services"]))  # 541512
     result = run(
-        {**VP_SALES, "company_industry": "Software", "company_naics_code": "513210"}, profile
+        {**VP_SALES, "company_industry": "Cybersecurity", "company_naics_code": "541519"}, profile
     )
     assert result.breakdown["industry"] == profile.points["industry"] // 2
     assert "related_industry" in result.signals
