@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from bench.market_harness import (
     copy_learning,
     enrich_all,
     judge,
+    market_process,
+    split,
     warm_up,
     waterfall,
 )
@@ -36,21 +39,19 @@ from cleanlist_server.engine.calibration import (
     fit_isotonic,
 )
 from cleanlist_server.engine.waterfall import RunOptions
-from cleanlist_server.sandbox.market.running import bench_population, start_market
 
 OUT = Path(__file__).resolve().parent.parent / "src/cleanlist_server/engine/data/calibration.json"
 
 
 async def main(people: int, latency: float) -> None:
-    train = bench_population(people=people, seed=99)
-    warm = bench_population(people=max(300, people // 5), seed=98)
-    with start_market(train, latency_scale=latency, seed=99) as market:
+    warm_n = max(300, people // 5)
+    with market_process(people + warm_n, seed=99, latency=latency) as (train, market):
         providers, policies = build(market)
+        warm, everyone = split(train, warm_n)
         current = Calibrator.shipped()  # decisions (early stop) as the product makes them
-        learning, _ = await warm_up(providers, policies, warm, calibrator=current)
+        learning, _ = await warm_up(providers, policies, train, warm, calibrator=current)
         field_pairs: list[tuple[float, bool]] = []
         record_pairs: list[tuple[float, bool]] = []
-        everyone = list(train.people.values())
         runs = [
             ("static", {}, RunOptions()),
             ("adaptive", {"strategy": "adaptive"}, RunOptions()),
@@ -92,4 +93,5 @@ if __name__ == "__main__":
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--latency", type=float, default=0.05, help="market latency scale")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)  # the market's injected faults are expected
     asyncio.run(main(args.people, args.latency))

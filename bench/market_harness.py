@@ -13,13 +13,16 @@ which bench/kb_enrich.py and bench/verify_emails.py measure.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
+import multiprocessing
 import random
 import statistics
 import time
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from cleanlist_server.domain.fields import CONTACT_FIELDS
@@ -34,40 +37,94 @@ from cleanlist_server.providers.base import Provider
 from cleanlist_server.providers.config import COMMERCIAL, KNOWN_PROVIDERS, load_provider_config
 from cleanlist_server.providers.registry import BuiltInServices, build_providers, policy
 from cleanlist_server.sandbox.market.model import Population, TruePerson
-from cleanlist_server.sandbox.market.running import RunningMarket
+from cleanlist_server.sandbox.market.running import bench_population, start_market
 from cleanlist_server.services.enrich import build_query
 from cleanlist_server.verification import VerifierConfig
 
 FREE = ("website", "dns", "phone", "gravatar")
 ORDER = (
     "apollo",
-    "pdl",
-    "hunter",
-    "prospeo",
-    "findymail",
     "leadmagic",
+    "prospeo",
     "snov",
+    "hunter",
+    "findymail",
     "dropcontact",
-    "lusha",
     "contactout",
+    "lusha",
     "rocketreach",
+    "pdl",
     "zerobounce",
     "neverbounce",
 )
+"""The static order a cost-conscious user configures: the finders by their documented
+price per hit (``DEFAULT_COSTS``), cheapest first, then the verifiers, which add only a
+verdict."""
 SCALAR_FIELDS = tuple(f for f in CONTACT_FIELDS if f not in ("company_tech_stack",))
 JUDGED = tuple(f for f in SCALAR_FIELDS if f not in ("email_status", "email_free_provider"))
 """Fields judged for fill and accuracy (email status is judged by bench/verify_emails.py)."""
 
 
+@dataclass(frozen=True)
+class MarketHandle:
+    """A market running in another process: what the product needs to reach it."""
+
+    env: dict[str, str]
+    dns_address: str
+
+
+def _serve_market(
+    people: int, seed: int, today: date, latency: float, conn: Any
+) -> None:  # pragma: no cover - runs in the child process
+    logging.disable(logging.WARNING)
+    population = bench_population(people=people, seed=seed, today=today)
+    with start_market(population, latency_scale=latency, seed=seed) as market:
+        dns = market.world.dns_address if market.world else ""
+        conn.send((market.env(), dns))
+        with contextlib.suppress(EOFError):
+            conn.recv()  # anything, or the parent's end closing, stops the market
+
+
+@contextlib.contextmanager
+def market_process(
+    people: int, *, seed: int, latency: float, today: date | None = None
+) -> Iterator[tuple[Population, MarketHandle]]:
+    """Serve ``bench_population(people, seed)`` from a child process and yield the same
+    population (regenerated here: the generator is deterministic for a seed and a day).
+
+    The market's HTTP, DNS and SMTP servers are Python too; in the benchmark's own
+    process they would share its interpreter lock with the waterfall under test.
+    """
+    today = today or date.today()
+    ctx = multiprocessing.get_context("spawn")
+    ours, theirs = ctx.Pipe()
+    child = ctx.Process(
+        target=_serve_market, args=(people, seed, today, latency, theirs), daemon=True
+    )
+    child.start()
+    try:
+        population = bench_population(people=people, seed=seed, today=today)
+        if not ours.poll(300):
+            raise RuntimeError("the market process did not start within 300 s")
+        env, dns = ours.recv()
+        yield population, MarketHandle(env, dns)
+    finally:
+        with contextlib.suppress(OSError):
+            ours.send("stop")
+        child.join(10)
+        if child.is_alive():
+            child.kill()
+
+
 def build(
-    market: RunningMarket, *, order: Sequence[str] = FREE + ORDER
+    market: MarketHandle, *, order: Sequence[str] = FREE + ORDER
 ) -> tuple[list[Provider], dict[str, CallPolicy]]:
-    env = {**market.env(), "CLEANLIST_PROVIDERS": ",".join(order)}
+    env = {**market.env, "CLEANLIST_PROVIDERS": ",".join(order)}
     for name in KNOWN_PROVIDERS:  # generous deadlines: the market's hangs end in timeouts
         env[f"CLEANLIST_PROVIDER_{name.upper()}_TIMEOUT"] = "5"
         env[f"CLEANLIST_PROVIDER_{name.upper()}_RETRIES"] = "1"
     config = load_provider_config(env=env, path=None)
-    dns = market.world.dns_address if market.world else ""
+    dns = market.dns_address
     services = BuiltInServices(
         db=None,
         status_for=_unused,
@@ -299,12 +356,15 @@ __all__ = [
     "COMMERCIAL",
     "FREE",
     "ORDER",
+    "MarketHandle",
     "Outcome",
     "Report",
     "build",
     "enrich_all",
     "judge",
+    "market_process",
     "single_provider_accuracy",
+    "split",
     "waterfall",
 ]
 
@@ -313,22 +373,33 @@ async def warm_up(
     providers: list[Provider],
     policies: Mapping[str, CallPolicy],
     population: Population,
+    people: Sequence[TruePerson],
     *,
     calibrator: Calibrator | None = None,
 ) -> tuple[Learning, list[Outcome]]:
     """Learn fill rates, hit rates, latencies and reliability by querying every provider
-    for a training population, as a server's persisted statistics would hold them."""
+    for ``people`` (a share of the market's population kept out of the measurement), as a
+    server's persisted statistics would hold them after earlier traffic."""
     from cleanlist_server.engine.stats import Totals
 
     learning = Learning()
     wf = waterfall(providers, policies, parallel=True, learning=learning, calibrator=calibrator)
-    people = list(population.people.values())
     outs = await enrich_all(wf, population, people, QUERY_ALL, seed=11)
     history: dict[str, Totals] = {}
     for p in providers:
         history[p.name] = learning.total(p.name, wf.runner.stats(p.name))
     learning.history, learning.fresh = history, {}
     return learning, outs
+
+
+def split(population: Population, warm: int) -> tuple[list[TruePerson], list[TruePerson]]:
+    """(warm-up people, measured people): every ``k``-th person warms up, so both shares
+    span the same companies and vendors."""
+    everyone = [population.people[k] for k in sorted(population.people)]
+    step = max(2, len(everyone) // max(1, warm))
+    return everyone[::step][:warm], [
+        p for i, p in enumerate(everyone) if i % step or i // step >= warm
+    ]
 
 
 def copy_learning(learning: Learning) -> Learning:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 import time
 from pathlib import Path
@@ -39,13 +40,14 @@ from bench.market_harness import (
     enrich_all,
     head_to_head,
     judge,
+    market_process,
     single_provider_accuracy,
+    split,
     warm_up,
     waterfall,
 )
 from cleanlist_server.engine.calibration import Calibrator
 from cleanlist_server.engine.waterfall import RunOptions
-from cleanlist_server.sandbox.market.running import bench_population, start_market
 
 
 def line(r: Report, base: Report) -> str:
@@ -58,18 +60,18 @@ def line(r: Report, base: Report) -> str:
 
 
 async def main(people: int, latency: float) -> None:
-    population = bench_population(people=people, seed=1234)
-    warm = bench_population(people=max(300, people // 5), seed=98)
+    warm_n = max(300, people // 5)
     calibrator = Calibrator.shipped()
     started = time.perf_counter()
-    with start_market(population, latency_scale=latency, seed=1234) as market:
+    with market_process(people + warm_n, seed=1234, latency=latency) as (population, market):
         providers, policies = build(market)
+        warm, everyone = split(population, warm_n)
         print(
-            f"market: {people} people, {len(population.companies)} companies; "
+            f"market: {len(population.people)} people ({len(everyone)} measured, {len(warm)} "
+            f"warm-up), {len(population.companies)} companies; "
             f"{len(providers)} providers: {', '.join(p.name for p in providers)}"
         )
-        learning, _ = await warm_up(providers, policies, warm, calibrator=calibrator)
-        everyone = list(population.people.values())
+        learning, _ = await warm_up(providers, policies, population, warm, calibrator=calibrator)
         runs = [
             ("query-all", {"parallel": True}, QUERY_ALL),
             ("fixed-no-stop", {}, FIXED_NO_STOP),
@@ -129,4 +131,5 @@ if __name__ == "__main__":
     parser.add_argument("--people", type=int, default=5000)
     parser.add_argument("--latency", type=float, default=0.1)
     args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)  # the market's injected faults are expected
     asyncio.run(main(args.people, args.latency))

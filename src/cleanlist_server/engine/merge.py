@@ -11,6 +11,12 @@ For each field, candidate values are compared by, in order:
 3. **reliability**: the provider's agreement rate learned over time (``Reliability``);
 4. the order the providers ran in.
 
+Except for the employer itself, recency only decides between equally supported values
+observed more than ``RECENCY_MARGIN`` apart: a vendor's "last seen" date says when it
+last refreshed its record, so two observations a few weeks apart are equally current,
+and the more reliable source is the better bet. The employer is a question of time
+(people move): the newest observation wins it outright.
+
 Employment is merged as a unit: the employer (``company_domain``, else ``company_name``)
 is decided first, then every other employment or company field only takes candidates
 from sources that agree with that employer (or did not name one). So a record never
@@ -41,6 +47,9 @@ EMPLOYMENT_FIELDS = frozenset(
 """Fields that belong to one employment and must agree with the chosen employer."""
 
 DEFAULT_SUPPORT_WINDOW = timedelta(days=120)
+RECENCY_MARGIN = timedelta(days=60)
+"""How much newer an observation must be to beat a more reliable source's (non-employer
+fields)."""
 
 UNION_FIELDS = frozenset({"company_tech_stack"})
 """List fields where sources see different parts of one truth (a website shows its
@@ -217,15 +226,26 @@ def _decide(
     for cand in cands:
         groups.setdefault(value_key(cand.value.value), []).append(cand)
 
+    employer = name in EMPLOYER_FIELDS
+
+    def support(key: object) -> int:
+        return len({source_of(c.value) for c in groups[key] if c.value.observed_at >= horizon})
+
+    def latest(key: object) -> float:
+        return max(c.value.observed_at for c in groups[key]).timestamp()
+
     def rank(key: object) -> tuple[float, ...]:
         group = groups[key]
-        recent = {source_of(c.value) for c in group if c.value.observed_at >= horizon}
-        latest = max(c.value.observed_at for c in group)
         best_rel = max(reliability(source_of(c.value)) for c in group)
         first = min(c.rank for c in group)
-        return (-len(recent), -latest.timestamp(), -best_rel, first)
+        return (-support(key), -latest(key), -best_rel, first)
 
     best_key = min(groups, key=rank)
+    if not employer:
+        margin = RECENCY_MARGIN.total_seconds()
+        top = support(best_key)
+        close = [k for k in groups if support(k) == top and latest(best_key) - latest(k) <= margin]
+        best_key = min(close, key=lambda k: (rank(k)[2], rank(k)[1], rank(k)[3]))
     group = groups[best_key]
     # The representative: the most recent observation of the winning value.
     winner = max(group, key=lambda c: (c.value.observed_at, -c.rank)).value

@@ -170,3 +170,27 @@ def test_answers_about_another_company_stay_out_of_the_employment() -> None:
     )
     merged = merge([result("a", company_domain=("new.test", 5)), stale_site])
     assert "company_tech_stack" not in merged.winners
+
+
+def test_reliability_beats_a_slightly_newer_observation() -> None:
+    rel = {"a": 0.95, "b": 0.6}
+    results = [result("a", title=("CTO", 1)), result("b", title=("CEO", 40))]
+    merged = merge(results, reliability=lambda name: rel[name])
+    assert merged.winners["title"].value == "CTO"  # 39 days apart: equally current
+
+
+def test_a_much_newer_observation_beats_reliability() -> None:
+    rel = {"a": 0.95, "b": 0.6}
+    results = [result("a", title=("CTO", 1)), result("b", title=("CEO", 90))]
+    merged = merge(results, reliability=lambda name: rel[name])
+    assert merged.winners["title"].value == "CEO"
+
+
+def test_the_newest_employer_wins_whatever_the_reliability() -> None:
+    rel = {"a": 0.95, "b": 0.6}
+    results = [
+        result("a", company_domain=("old.test", 1)),
+        result("b", company_domain=("new.test", 20)),
+    ]
+    merged = merge(results, reliability=lambda name: rel[name])
+    assert merged.winners["company_domain"].value == "new.test"
