@@ -178,6 +178,18 @@ def start_server(tmp: Path, database_url: str, **extra_env: str) -> Server:
     raise RuntimeError(f"server did not start:\n{log.read_text()}")
 
 
+@contextmanager
+def served(backend: str, tmp: Path, **extra_env: str) -> Iterator[Server]:
+    """A real server on a fresh ``backend`` database, stopped (and the database dropped)
+    when the block ends."""
+    with database(backend, tmp) as url:
+        srv = start_server(tmp, url, **extra_env)
+        try:
+            yield srv
+        finally:
+            stop_server(srv)
+
+
 def stop_server(server: Server) -> None:
     server.process.terminate()
     try:
@@ -238,13 +250,8 @@ def server(
 
     Its email verifier asks the sandbox's DNS server, so nothing leaves loopback.
     """
-    tmp = tmp_path_factory.mktemp("server")
-    with database(request.param, tmp) as url:
-        srv = start_server(tmp, url, **sandbox_env(mail_world))
-        try:
-            yield srv
-        finally:
-            stop_server(srv)
+    with served(request.param, tmp_path_factory.mktemp("server"), **sandbox_env(mail_world)) as srv:
+        yield srv
 
 
 ALL_PROVIDERS = (
@@ -288,10 +295,7 @@ def market_server(
     market: RunningMarket,
 ) -> Iterator[Server]:
     """A real ``cleanlist serve`` whose waterfall runs over every provider of the market."""
-    tmp = tmp_path_factory.mktemp("market-server")
-    with database(request.param, tmp) as url:
-        srv = start_server(tmp, url, **market_env(market))
-        try:
-            yield srv
-        finally:
-            stop_server(srv)
+    with served(
+        request.param, tmp_path_factory.mktemp("market-server"), **market_env(market)
+    ) as srv:
+        yield srv

@@ -19,7 +19,7 @@ from cleanlist_server.api.schemas import CompanyLeads
 from cleanlist_server.billing import pricing
 from cleanlist_server.sandbox.market.running import RunningMarket
 from cleanlist_server.services.leads import SEARCH_SIZE
-from tests.conftest import Server, database, market_env, start_server, stop_server
+from tests.conftest import Server, market_env, served
 from tests.integration.lead_helpers import import_csv, quick_key
 
 PROVIDERS = "kb,email_verifier,email_finder,phone,dns,hunter"
@@ -43,13 +43,8 @@ def hunter_server(
     tmp_path_factory: pytest.TempPathFactory,
     market: RunningMarket,
 ) -> Iterator[Server]:
-    tmp = tmp_path_factory.mktemp("hunter-server")
-    with database(request.param, tmp) as url:
-        srv = start_server(tmp, url, **_env(market))
-        try:
-            yield srv
-        finally:
-            stop_server(srv)
+    with served(request.param, tmp_path_factory.mktemp("hunter-server"), **_env(market)) as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
@@ -57,13 +52,9 @@ def refused_server(
     tmp_path_factory: pytest.TempPathFactory, market: RunningMarket
 ) -> Iterator[Server]:
     """Hunter configured with a key the market refuses (401 on every call)."""
-    tmp = tmp_path_factory.mktemp("refused-server")
-    with database("sqlite", tmp) as url:
-        srv = start_server(tmp, url, **_env(market, CLEANLIST_PROVIDER_HUNTER_KEY="revoked"))
-        try:
-            yield srv
-        finally:
-            stop_server(srv)
+    env = _env(market, CLEANLIST_PROVIDER_HUNTER_KEY="revoked")
+    with served("sqlite", tmp_path_factory.mktemp("refused-server"), **env) as srv:
+        yield srv
 
 
 def company_leads(server: Server, key: str, **body: Any) -> dict[str, Any]:
