@@ -351,6 +351,16 @@ def canned(status: int, body: Any, content_type: str | None = None, **request: s
     return {"request": request, "response": {"status": status, "headers": headers, "body": body}}
 
 
+NOT_AN_ENVELOPE: dict[str, Any] = {
+    "empty-array": [],
+    "array": [1, 2],
+    "empty-object": {},
+    "unrelated-keys": {"kind": "unrelated", "items": [], "ok": True},
+}
+"""JSON bodies, sent as application/json, holding none of any vendor's documented top-level
+keys: a vendor that changed its format, not one that found nobody."""
+
+
 def unusable_bodies(
     *,
     malformed: str,
@@ -359,16 +369,19 @@ def unusable_bodies(
     html: str = "<html><body>502 Bad Gateway</body></html>",
     **request: str,
 ) -> list[pytest.ParameterSet]:
-    """HTTP 200 answers no adapter may take for a result, one ``pytest.param`` each: an
-    HTML page, an empty body (JSON-typed and untyped), ``malformed`` JSON, the vendor's
-    own JSON (``as_text``) sent as text/plain; then the vendor's ``extra`` JSON bodies
-    (shapes of its own that carry no result), by id. ``request`` as for ``canned``."""
+    """HTTP 200 answers no adapter may take for a result, nor for "not found", one
+    ``pytest.param`` each: an HTML page, an empty body (JSON-typed and untyped),
+    ``malformed`` JSON, the vendor's own JSON (``as_text``) sent as text/plain, well-formed
+    JSON that is no vendor's envelope (``NOT_AN_ENVELOPE``); then the vendor's ``extra``
+    JSON bodies (shapes of its own that carry no result), by id. ``request`` as for
+    ``canned``."""
     bodies: dict[str, tuple[Any, str | None]] = {
         "html": (html, "text/html"),
         "empty": ("", "application/json"),
         "empty-untyped": ("", None),
         "malformed": (malformed, "application/json"),
         "text-plain": (as_text, "text/plain"),
+        **{name: (body, None) for name, body in NOT_AN_ENVELOPE.items()},
         **{name: (body, None) for name, body in (extra or {}).items()},
     }
     return [

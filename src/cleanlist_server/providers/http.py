@@ -11,7 +11,10 @@ and implements ``lookup`` with ``self.get_json`` / ``self.post_json``, then
 - 401 / 403 -> ``ProviderAuthError``; 402 -> ``ProviderQuotaExceeded``;
 - a status in ``not_found`` (default 404) -> ``None`` (a miss, never an error);
 - another 4xx, a non-JSON content type, HTML, an empty or malformed body
-  -> ``ProviderBadResponse``.
+  -> ``ProviderBadResponse``;
+- a 2xx whose JSON is not the vendor's documented answer (``envelope``: the top-level keys
+  it always holds) -> ``ProviderBadResponse``: ``[]``, ``{}`` or an object of other keys
+  says the vendor changed its format or is in trouble, which must not pass for "not found".
 
 Before that generic mapping, ``vendor_error(status, payload)`` lets an adapter recognise
 its provider's own error conventions (a 200 carrying ``{"error": ...}``, quota reported as
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, Final
 
@@ -134,8 +137,9 @@ class HttpProvider:
         *,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        envelope: Collection[str] = (),
     ) -> Any | None:
-        return await self.fetch("GET", path, params=params, headers=headers)
+        return await self.fetch("GET", path, params=params, headers=headers, envelope=envelope)
 
     async def post_json(
         self,
@@ -145,8 +149,11 @@ class HttpProvider:
         data: Mapping[str, Any] | None = None,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        envelope: Collection[str] = (),
     ) -> Any | None:
-        return await self.fetch("POST", path, json=json, data=data, params=params, headers=headers)
+        return await self.fetch(
+            "POST", path, json=json, data=data, params=params, headers=headers, envelope=envelope
+        )
 
     async def fetch(
         self,
@@ -157,8 +164,13 @@ class HttpProvider:
         json: Any = None,
         data: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        envelope: Collection[str] = (),
     ) -> Any | None:
-        """One HTTP exchange: the parsed JSON payload, None for not-found, or a typed error."""
+        """One HTTP exchange: the parsed JSON payload, None for not-found, or a typed error.
+
+        With ``envelope``, a payload must be a JSON object holding each of those keys (see
+        ``expect_envelope``); a documented not-found (None) needs none.
+        """
         where = f"{self.name} {method} {path}"
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
         try:
@@ -174,7 +186,10 @@ class HttpProvider:
             raise ProviderTimeout(f"{where}: timed out") from None
         except httpx.HTTPError as exc:
             raise ProviderUnavailable(f"{where}: {type(exc).__name__}") from None
-        return self.interpret(response.status_code, response.headers, response.content, where)
+        payload = self.interpret(response.status_code, response.headers, response.content, where)
+        if payload is None or not envelope:
+            return payload
+        return expect_envelope(payload, envelope, where)
 
     def interpret(
         self, status: int, headers: Mapping[str, str], content: bytes, where: str
@@ -241,6 +256,19 @@ class HttpProvider:
         if not fields:
             return ProviderResult.miss(self.name)
         return ProviderResult(provider=self.name, matched=True, fields=fields)
+
+
+def expect_envelope(payload: Any, keys: Collection[str], where: str) -> dict[str, Any]:
+    """``payload`` when it is a JSON object holding every one of ``keys`` (the keys a vendor's
+    documented answer always carries, ``null`` when it found nothing), else
+    ``ProviderBadResponse``. Adapters call it for a nested object too (``where`` names the
+    exchange, as in ``fetch``); the message names the keys, never a value."""
+    if not isinstance(payload, dict):
+        raise ProviderBadResponse(f"{where}: the answer is not a JSON object")
+    missing = [key for key in keys if key not in payload]
+    if missing:
+        raise ProviderBadResponse(f"{where}: the answer has no {', '.join(missing)}")
+    return payload
 
 
 class _NotJson:

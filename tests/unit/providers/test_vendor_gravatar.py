@@ -23,7 +23,7 @@ from cleanlist_server.providers.vendors.gravatar import (
     GravatarProvider,
 )
 from cleanlist_server.sandbox.market.vendors.gravatar import WIRE, GravatarWire
-from cleanlist_server.sandbox.market.wire import MarketRequest, VendorWire
+from cleanlist_server.sandbox.market.wire import ErrorKind, MarketRequest, VendorWire
 from tests import provider_kit as kit
 
 PROVIDER = "gravatar"
@@ -41,6 +41,13 @@ RECORDED: dict[str, kit.Outcome] = {
 }
 
 
+class PinnedWire(GravatarWire):
+    """The wire on the adapters' clock: ``kit.NOW``, the top of an hour."""
+
+    def __init__(self) -> None:
+        super().__init__(clock=kit.NOW.timestamp)
+
+
 class TestContract(kit.VendorContract):
     adapter = ADAPTER
     query = ALEX_Q
@@ -56,12 +63,12 @@ class TestContract(kit.VendorContract):
         path=PROFILE,
     )
     recorded_wait = 1800.0  # X-RateLimit-Reset is 30 minutes after NOW
-    wire = GravatarWire
+    wire = PinnedWire
     wire_query = kit.JANE_BY_EMAIL
-    # Gravatar is free: its only quota is the hourly allowance, answered as a 429. The
-    # sandbox sends no X-RateLimit-Reset with it, so there is no wait to report.
+    # Gravatar is free: its only quota is the hourly allowance, answered as a 429 whose
+    # X-RateLimit-Reset is the end of the window: a whole hour after NOW.
     wire_quota = ProviderRateLimited
-    wire_wait = None
+    wire_wait = 3600.0
     wrong_key = "wrong"
 
 
@@ -221,14 +228,21 @@ async def test_round_trip_unregistered_or_unknown_address_is_a_miss() -> None:
     await kit.expect_miss(adapter, kit.JANE_BY_EMAIL)
 
 
-def test_wire_rate_limit_headers_and_unknown_path() -> None:
+@pytest.mark.parametrize("kind", ["rate_limited", "quota"])
+def test_wire_rate_limit_headers_are_the_documented_ones(kind: ErrorKind) -> None:
+    documented = kit.load_fixture(PROVIDER, "rate_limited")["response"]
+    wire = GravatarWire(clock=lambda: kit.NOW.timestamp() + 600)  # 10 minutes into the hour
     keyed = MarketRequest("GET", "/v3/profiles/x", {}, {"authorization": "Bearer k"})
-    limited = WIRE.error("rate_limited", keyed)
-    assert limited.status == 429
-    assert limited.json == {"error": "Rate limit exceeded", "code": "rate_limit_exceeded"}
+    limited = wire.error(kind, keyed)
+    assert (limited.status, limited.json) == (429, documented["body"])
+    assert set(limited.headers) == set(documented["headers"])  # no Retry-After, as documented
     assert limited.headers["X-RateLimit-Limit"] == "1000"
     assert limited.headers["X-RateLimit-Remaining"] == "0"
-    anonymous = WIRE.error("rate_limited", MarketRequest("GET", "/v3/profiles/x", {}, {}))
+    assert limited.headers["X-RateLimit-Reset"] == str(int(kit.NOW.timestamp()) + 3600)
+    anonymous = wire.error(kind, MarketRequest("GET", "/v3/profiles/x", {}, {}))
     assert anonymous.headers["X-RateLimit-Limit"] == "100"
+
+
+def test_wire_unknown_path() -> None:
     unknown = WIRE.handle(MarketRequest("GET", "/v2/users/x", {}, {}), _view())
     assert unknown.status == 404 and unknown.json == {"error": "Not found", "code": "not_found"}

@@ -59,7 +59,15 @@ class TestContract(kit.VendorContract):
     recorded = RECORDED
     queries = QUERIES
     key_header = "x-api-key"
-    unusable = kit.unusable_bodies(malformed='{"data": {', as_text='{"data": {}}')
+    unusable = kit.unusable_bodies(
+        malformed='{"data": {',
+        as_text='{"data": {}}',
+        extra={
+            "data-null": {"data": None, "meta": {}},
+            "data-list": {"data": [], "meta": {}},
+            "no-email": {"data": {"first_name": "Alexis", "domain": "reddit.com"}, "meta": {}},
+        },
+    )
     recorded_wait = None  # Hunter rate-limits with a 403 and no Retry-After
     wire = HunterWire
     wire_query = kit.JANE_BY_NAME
@@ -159,6 +167,39 @@ async def test_verifier_statuses(data: dict[str, str], expected: str | None) -> 
         return
     assert kit.values(result)["email_status"] == expected
     assert result.fields["email_status"].confidence == VERDICT_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("query", "path", "data"),
+    [
+        (BY_EMAIL, "/v2/combined/find", {"company": None}),
+        (FOUND_EMAIL, "/v2/email-verifier", {"email": "patrick@stripe.com", "score": 100}),
+    ],
+    ids=["combined-without-person", "verifier-without-status"],
+)
+async def test_data_without_the_calls_documented_key_is_a_bad_response(
+    query: Query, path: str, data: dict[str, Any]
+) -> None:
+    answer = kit.canned(200, {"data": data, "meta": {}}, method="GET", path=path)
+    adapter, _ = kit.replay(ADAPTER, answer)
+    await kit.expect_error(adapter, query, ProviderBadResponse)
+
+
+async def test_combined_find_with_a_null_person_is_a_miss() -> None:
+    body = {"data": {"person": None, "company": None}, "meta": {}}
+    adapter, _ = kit.replay(ADAPTER, kit.canned(200, body, path="/v2/combined/find"))
+    await kit.expect_miss(adapter, BY_EMAIL)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [[], {}, {"data": None}, {"data": {"domain": "reddit.com", "organization": "Reddit"}}],
+    ids=["[]", "{}", "data-null", "data-without-emails"],
+)
+async def test_a_domain_search_answer_that_is_no_envelope_is_a_bad_response(body: Any) -> None:
+    adapter, _ = kit.replay(ADAPTER, kit.canned(200, body, path="/v2/domain-search"))
+    with pytest.raises(ProviderBadResponse):
+        await adapter.people_at("reddit.com", None, 10)
 
 
 def test_accepts_documented_lookup_inputs() -> None:

@@ -58,7 +58,7 @@ class TestContract(kit.VendorContract):
         html="<!doctype html><html></html>",
         malformed='{"email": "a@b.c", "status": ',
         as_text='{"email": "a@b.c", "status": "valid"}',
-        extra={"no-status": {"email": "a@b.c"}, "list": [1, 2]},
+        extra={"no-status": {"email": "a@b.c"}},
         method="POST",
         path=FINDER,
     )

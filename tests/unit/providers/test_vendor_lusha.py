@@ -50,6 +50,10 @@ class TestContract(kit.VendorContract):
     unusable = kit.unusable_bodies(
         malformed='{"contact": {"data": ',
         as_text='{"contact": {"error": null, "data": {"firstName": "A"}}}',
+        extra={
+            "contact-null": {"contact": None},
+            "no-data": {"contact": {"error": None, "isCreditCharged": False}},
+        },
     )
     recorded_wait = 30.0  # from the X-RateLimit-Reset header
     wire = LushaWire
@@ -58,6 +62,18 @@ class TestContract(kit.VendorContract):
 
 
 # --- recorded answers ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", ["/v3/companies/search", "/v3/companies/signals"])
+@pytest.mark.parametrize(
+    "body", [[], {}, {"requestId": "r1", "data": []}], ids=["[]", "{}", "no-results"]
+)
+async def test_a_signals_answer_without_results_is_a_bad_response(path: str, body: Any) -> None:
+    answer = kit.canned(200, body, method="POST", path=path)
+    found = fixture("signals/search_match")
+    adapter, _ = kit.replay(ADAPTER, [answer] if path.endswith("search") else [found, answer])
+    with pytest.raises(ProviderBadResponse):
+        await adapter.company_signals("acme-widgets.test", datetime(2026, 10, 1, tzinfo=UTC))
 
 
 async def test_documented_example_maps_to_canonical_fields() -> None:

@@ -10,6 +10,7 @@ import pytest
 from cleanlist_server.domain.records import Query
 from cleanlist_server.engine.runner import (
     ProviderAuthError,
+    ProviderBadResponse,
     ProviderQuotaExceeded,
     ProviderRateLimited,
     ProviderTimeout,
@@ -119,6 +120,17 @@ async def test_gives_up_with_a_timeout_after_max_polls(monkeypatch: pytest.Monke
     adapter, calls = kit.replay(ADAPTER, fixtures("searching", "check_progress"))
     await kit.expect_error(adapter, BY_EMAIL, ProviderTimeout)
     assert len(calls) == 1 + 2
+
+
+@pytest.mark.parametrize(
+    "answer", [{}, [1, 2], {"id": 5244}, {"detail": "ok"}], ids=["{}", "[1,2]", "no-status", "x"]
+)
+async def test_a_check_status_answer_that_is_no_profile_list_is_a_bad_response(
+    answer: Any,
+) -> None:
+    check = kit.canned(200, answer, method="GET", path="/api/v2/person/checkStatus")
+    adapter, _ = kit.replay(ADAPTER, [*fixtures("searching"), check])
+    await kit.expect_error(adapter, BY_EMAIL, ProviderBadResponse)
 
 
 def test_accepts_an_email_a_linkedin_url_or_a_name_with_a_company() -> None:

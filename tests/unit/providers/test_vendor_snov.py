@@ -88,7 +88,7 @@ class TestContract(kit.VendorContract):
     unusable = kit.unusable_bodies(
         malformed='{"name": ',
         as_text='{"name": "A B"}',
-        extra={"no-profile": {"id": 3}, "list": []},
+        extra={"no-profile": {"id": 3}},
         method="POST",
         path="/v1/get-profile-by-email",
     )

@@ -3,8 +3,9 @@
 Docs: https://docs.apollo.io/reference/people-enrichment (recipes in
 https://docs.apollo.io/docs/enrich-people-data). The identifiers go in the query string, as
 in Apollo's tutorial, with an empty JSON body; the key in the ``X-Api-Key`` header. A miss
-is a 200 without ``person``. Phone numbers are only ever delivered to a webhook, so none are
-asked for. Apollo publishes no out-of-credits status: an error text naming credits on a
+is a 200 with ``"person": null``; a 200 with no ``person`` key at all (``{}``, ``[]``) is not
+that answer but a bad response. Phone numbers are only ever delivered to a webhook, so none
+are asked for. Apollo publishes no out-of-credits status: an error text naming credits on a
 402/403/422 is read as quota. Cost: one credit per enriched record; a miss is free.
 """
 
@@ -78,7 +79,7 @@ class ApolloProvider(HttpProvider):
             "reveal_phone_number": "false",
         }
         payload = await self.post_json(
-            PATH, params=params, json={}, headers={"X-Api-Key": self.key}
+            PATH, params=params, json={}, headers={"X-Api-Key": self.key}, envelope=("person",)
         )
         person = dig(payload, "person")
         if not isinstance(person, dict):

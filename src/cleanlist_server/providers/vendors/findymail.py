@@ -1,7 +1,8 @@
 """Findymail email finder: a LinkedIn URL, or a name and a company, in; a verified email out.
 
 Docs: https://app.findymail.com/docs (``POST /api/search/linkedin``, ``POST /api/search/name``).
-Key as ``Authorization: Bearer``. Not found is HTTP 404 (or no ``contact``); running out of
+Key as ``Authorization: Bearer``. Not found is HTTP 404 (or ``"contact": null``, or a contact
+without an email); a 200 with no ``contact`` key is a bad response. Running out of
 credits may come back as HTTP 200 ``{"error": "Not enough credits"}``. Cost: 1 finder credit
 per email found; misses are free.
 """
@@ -43,7 +44,7 @@ class FindymailProvider(HttpProvider):
         else:  # "domain" may also be a company name
             company = ids.get("company_domain") or ids.get("company_name")
             path, body = "/api/search/name", {"name": full_name(ids), "domain": company}
-        payload = await self.post_json(path, json=body, headers=auth)
+        payload = await self.post_json(path, json=body, headers=auth, envelope=("contact",))
         contact = obj(obj(payload).get("contact"))
         if not contact.get("email"):
             return ProviderResult.miss(self.name)

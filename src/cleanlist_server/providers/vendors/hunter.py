@@ -1,18 +1,21 @@
 """Hunter.io: one documented endpoint per lookup, chosen by what the query holds.
 
 Docs: https://hunter.io/api-documentation/v2 . All calls are GETs under ``/v2`` with the
-key in the ``X-API-KEY`` header and answer ``{"data": ..., "meta": ...}``:
+key in the ``X-API-KEY`` header and answer ``{"data": ..., "meta": ...}``; a 200 whose ``data``
+is missing, or lacks the key the call documents (noted below), is a bad response, not a miss:
 
-- an email in the request -> ``/v2/combined/find``: the person and their company (404: miss);
-- an email only found earlier in the waterfall -> ``/v2/email-verifier``: its status (the
-  person is already known; what the waterfall lacks is a verdict);
+- an email in the request -> ``/v2/combined/find``: ``data.person`` and ``data.company``
+  (404, or ``person: null``: a miss);
+- an email only found earlier in the waterfall -> ``/v2/email-verifier``: its ``data.status``
+  (or the deprecated ``data.result``; the person is already known, what the waterfall lacks
+  is a verdict);
 - else a LinkedIn URL -> ``/v2/email-finder?linkedin_handle=``, or a name with a domain or
   company name -> ``/v2/email-finder``; ``data.email: null`` is the miss.
 
 ``people_at`` (``providers/people.py``) is Domain Search, ``/v2/domain-search`` with
 ``domain`` (else ``company``), ``limit`` (at most 100) and ``type=personal`` (no generic
 ``info@`` addresses): one result per listed address, with the answer's ``domain`` and
-``organization`` as the employer; an empty ``emails`` list is the miss.
+``organization`` as the employer; an empty ``data.emails`` list is the miss.
 
 Hunter's own status meanings: 403 is the rate limit, 429 the monthly usage limit (quota),
 202/222 a verification to ask again for, 451 an address whose owner asked Hunter to stop
@@ -26,9 +29,19 @@ from datetime import datetime
 from typing import Any, Final
 
 from cleanlist_server.domain.records import ProviderResult, Query
-from cleanlist_server.engine.runner import ProviderQuotaExceeded, ProviderRateLimited
+from cleanlist_server.engine.runner import (
+    ProviderBadResponse,
+    ProviderQuotaExceeded,
+    ProviderRateLimited,
+)
 from cleanlist_server.providers.base import ProviderUnavailable
-from cleanlist_server.providers.http import MISS, HttpProvider, VendorVerdict, parse_date
+from cleanlist_server.providers.http import (
+    MISS,
+    HttpProvider,
+    VendorVerdict,
+    expect_envelope,
+    parse_date,
+)
 from cleanlist_server.providers.vendors._group_a import (
     Identity,
     dig,
@@ -101,11 +114,18 @@ class HunterProvider(HttpProvider):
             return await self._verify(who.email)
         return await self._find(who)
 
-    async def _get(self, path: str, params: dict[str, Any]) -> Any:
-        return await self.get_json(path, params=params, headers={"X-API-KEY": self.key})
+    async def _data(self, path: str, params: dict[str, Any], *keys: str) -> dict[str, Any] | None:
+        """The answer's ``data``, holding the call's documented ``keys``; None for a
+        documented not-found (404, 451). Another shape raises ``ProviderBadResponse``."""
+        payload = await self.get_json(
+            path, params=params, headers={"X-API-KEY": self.key}, envelope=("data",)
+        )
+        if payload is None:
+            return None
+        return expect_envelope(payload["data"], keys, f"{self.name} GET {path}")
 
     async def _combined(self, email: str) -> ProviderResult:
-        data = dig(await self._get(COMBINED, {"email": email}), "data")
+        data = await self._data(COMBINED, {"email": email}, "person")
         person = dig(data, "person")
         if not isinstance(person, dict):
             return ProviderResult.miss(self.name)
@@ -117,12 +137,14 @@ class HunterProvider(HttpProvider):
         )
 
     async def _verify(self, email: str) -> ProviderResult:
-        data = dig(await self._get(VERIFIER, {"email": email}), "data")
-        if not isinstance(data, dict):
+        data = await self._data(VERIFIER, {"email": email})
+        if data is None:
             return ProviderResult.miss(self.name)
         if "status" in data:
             return verdict(self, email, VERIFIER_STATUS.get(str(data["status"])))
-        return verdict(self, email, LEGACY_RESULT.get(str(data.get("result"))))
+        if "result" in data:
+            return verdict(self, email, LEGACY_RESULT.get(str(data["result"])))
+        raise ProviderBadResponse(f"{self.name} GET {VERIFIER}: the answer has no status")
 
     async def _find(self, who: Identity) -> ProviderResult:
         handle = linkedin_slug(who.linkedin_url)
@@ -138,8 +160,8 @@ class HunterProvider(HttpProvider):
                 "last_name": who.last_name if both else None,
                 "full_name": None if both else who.full_name,
             }
-        data = dig(await self._get(FINDER, params), "data")
-        if not isinstance(data, dict) or not data.get("email"):
+        data = await self._data(FINDER, params, "email")
+        if data is None or not data["email"]:
             return ProviderResult.miss(self.name)
         score = data.get("score")
         return self.result(
@@ -159,8 +181,8 @@ class HunterProvider(HttpProvider):
             "limit": min(limit, SEARCH_MAX),
             "type": "personal",
         }
-        data = dig(await self._get(DOMAIN_SEARCH, params), "data")
-        if not isinstance(data, dict) or not isinstance(data.get("emails"), list):
+        data = await self._data(DOMAIN_SEARCH, params, "emails")
+        if data is None or not isinstance(data["emails"], list):
             return []
         employer = {"company_domain": data.get("domain"), "company_name": data.get("organization")}
         found = [

@@ -3,16 +3,18 @@
 Person: ``GET /v2/person`` by email, LinkedIn URL, or name and company.
 Docs: https://docs.lusha.com/apis/openapi (v2). Key in the ``api_key`` header. Not found is
 HTTP 200 with ``contact.error.name == "EMPTY_DATA"`` (or a 404); out of credits is HTTP 402.
+Any other 200 must be ``{"contact": {"data": ...}}``: a body without them is a bad response.
 Cost: a credit when a contact is returned (``isCreditCharged``); misses are not charged.
 
 Company signals (``company_signals``, docs/intent-feeds.md). v3 takes Lusha company ids, so
 the domain is resolved first: ``POST /v3/companies/search`` with ``{"companies":
 [{"clientReferenceId", "domain"}]}``; a result carrying ``error`` (``NOT_FOUND``), or none,
-is a miss. Then ``POST /v3/companies/signals`` with ``{"ids", "signalTypes": FEED_TYPES,
-"startDate", "maxResultsPerSignal"}``: each result carries ``id``, ``companyName``,
-``domain`` and one array per requested type, its items dated by ``signalDate`` (news:
-``articlePublishedDate``, else ``eventEffectiveDate``). ``signal_code`` maps the types to
-our codes. Docs: https://docs.lusha.com/api-reference/signals/company-signals.md and
+is a miss (a 200 without ``results``, from either call, is a bad response). Then ``POST
+/v3/companies/signals`` with ``{"ids", "signalTypes": FEED_TYPES, "startDate",
+"maxResultsPerSignal"}``: each result carries ``id``, ``companyName``, ``domain`` and one
+array per requested type, its items dated by ``signalDate`` (news: ``articlePublishedDate``,
+else ``eventEffectiveDate``). ``signal_code`` maps the types to our codes. Docs:
+https://docs.lusha.com/api-reference/signals/company-signals.md and
 https://docs.lusha.com/signals/company-signals.md (envelope; v3 OpenAPI
 ``V3CompanySignalsResponse``); item fields as in the v2 signal examples, since the v3 schema
 leaves items open. Lusha charges per matched signal: ``SIGNAL_CREDITS`` credits, each
@@ -34,7 +36,13 @@ from cleanlist_server.engine.runner import ProviderBadResponse
 from cleanlist_server.intent.feeds import FeedItem, merge_items
 from cleanlist_server.intent.jobs import IntentSignalData, department_code
 from cleanlist_server.normalize.titles import classify_department
-from cleanlist_server.providers.http import MISS, HttpProvider, VendorVerdict, parse_date
+from cleanlist_server.providers.http import (
+    MISS,
+    HttpProvider,
+    VendorVerdict,
+    expect_envelope,
+    parse_date,
+)
 from cleanlist_server.providers.vendors._group_b import (
     EMAIL_FIELDS,
     LOCATION_FIELDS,
@@ -96,8 +104,13 @@ class LushaProvider(HttpProvider):
     async def lookup(self, query: Query) -> ProviderResult:
         params = self._params(identifiers(query))
         assert params is not None
-        payload = await self.get_json("/v2/person", params=params, headers={"api_key": self.key})
-        data = obj(obj(obj(payload).get("contact")).get("data"))
+        payload = await self.get_json(
+            "/v2/person", params=params, headers=self._auth, envelope=("contact",)
+        )
+        if payload is None:
+            return ProviderResult.miss(self.name)
+        contact = expect_envelope(payload["contact"], ("data",), f"{self.name} GET /v2/person")
+        data = obj(contact["data"])
         if not data:
             return ProviderResult.miss(self.name)
         emails = objs(data.get("emailAddresses"))
@@ -160,7 +173,9 @@ class LushaProvider(HttpProvider):
             "startDate": since.astimezone(UTC).date().isoformat(),
             "maxResultsPerSignal": MAX_PER_TYPE,
         }
-        payload = await self.post_json("/v3/companies/signals", json=body, headers=self._auth)
+        payload = await self.post_json(
+            "/v3/companies/signals", json=body, headers=self._auth, envelope=("results",)
+        )
         results = objs(obj(payload).get("results"))
         result = next((r for r in results if str(r.get("id")) == company_id), {})
         items = [item for kind, found in result.items() for item in feed_items(kind, found)]
@@ -169,7 +184,9 @@ class LushaProvider(HttpProvider):
 
     async def _company_id(self, domain: str) -> str | None:
         body = {"companies": [{"clientReferenceId": "1", "domain": domain}]}
-        payload = await self.post_json("/v3/companies/search", json=body, headers=self._auth)
+        payload = await self.post_json(
+            "/v3/companies/search", json=body, headers=self._auth, envelope=("results",)
+        )
         found = next(iter(objs(obj(payload).get("results"))), {})
         company_id = found.get("id")
         if found.get("error") or company_id is None or str(company_id) == "":

@@ -5,6 +5,7 @@ https://docs.peopledatalabs.com/docs/output-response-person-enrichment-api, erro
 https://docs.peopledatalabs.com/docs/errors.md). Parameters in the query string, the key in
 ``X-Api-Key``; ``titlecase=true`` asks for display casing instead of the default lower case.
 A miss is a 404, out of credits a 402; the usual statuses otherwise, so no quirks to handle.
+A 200 always carries ``data``: one without it is a bad response, not a miss.
 ``likelihood`` (1-10) is PDL's match confidence; ``job_last_verified`` when it last confirmed
 the job. Cost: one credit per match (200); a 404 is free.
 """
@@ -69,7 +70,9 @@ class PdlProvider(HttpProvider):
             "company": who.company_domain or who.company_name,
             "titlecase": "true",
         }
-        payload = await self.get_json(PATH, params=params, headers={"X-Api-Key": self.key})
+        payload = await self.get_json(
+            PATH, params=params, headers={"X-Api-Key": self.key}, envelope=("data",)
+        )
         data = dig(payload, "data")
         if not isinstance(data, dict):
             return ProviderResult.miss(self.name)

@@ -1,9 +1,9 @@
 """Prospeo Enrich Person: ``POST /enrich-person``, the person and the current company at once.
 
 Docs: https://prospeo.io/api-docs/enrich-person. Key in the ``X-KEY`` header. Not found is
-HTTP 400 ``NO_MATCH`` and no credits is HTTP 400 ``INSUFFICIENT_CREDITS``. Cost: 1 credit
-per match, 10 when a mobile is enriched (asked only with ``include_phone``), nothing for a
-miss or a re-enrichment (``free_enrichment``).
+HTTP 400 ``NO_MATCH`` and no credits is HTTP 400 ``INSUFFICIENT_CREDITS``; a 200 without
+``person`` is a bad response. Cost: 1 credit per match, 10 when a mobile is enriched (asked
+only with ``include_phone``), nothing for a miss or a re-enrichment (``free_enrichment``).
 """
 
 from __future__ import annotations
@@ -65,7 +65,9 @@ class ProspeoProvider(HttpProvider):
         if "company_domain" in ids:  # the docs prefer the website over the company name
             data["company_website"] = ids["company_domain"]
         body = {"enrich_mobile": query.include_phone, "data": data}
-        payload = await self.post_json("/enrich-person", json=body, headers={"X-KEY": self.key})
+        payload = await self.post_json(
+            "/enrich-person", json=body, headers={"X-KEY": self.key}, envelope=("person",)
+        )
         person = obj(obj(payload).get("person"))
         if not person:
             return ProviderResult.miss(self.name)

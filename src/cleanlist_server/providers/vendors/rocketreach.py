@@ -3,8 +3,10 @@
 Docs: https://docs.rocketreach.co/reference/people-lookup-api. Key in the ``Api-Key`` header.
 A profile whose ``status`` is not ``complete`` is still being searched: it is polled with
 ``GET /api/v2/person/checkStatus?ids=<id>``. Not found is HTTP 404, out of credits 402, rate
-limiting 429 with ``Retry-After``. Cost: a lookup credit only when contact data comes back
-(premium for an A/A- email or a valid phone, standard for an A/A- email); 404s are free.
+limiting 429 with ``Retry-After``. A 200 is a profile (``id``, ``status``), or for
+``checkStatus`` a list of them: any other shape is a bad response, not a miss. Cost: a lookup
+credit only when contact data comes back (premium for an A/A- email or a valid phone,
+standard for an A/A- email); 404s are free.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cleanlist_server.domain.records import ProviderResult, Query
-from cleanlist_server.engine.runner import ProviderTimeout
+from cleanlist_server.engine.runner import ProviderBadResponse, ProviderTimeout
 from cleanlist_server.providers.http import HttpProvider
 from cleanlist_server.providers.vendors._group_b import (
     EMAIL_FIELDS,
@@ -67,7 +69,9 @@ class RocketReachProvider(HttpProvider):
         company = ids.get("company_name") or ids.get("company_domain")
         if full_name(ids) and company:  # the two go together
             params |= {"name": full_name(ids), "current_employer": company}
-        payload = await self.get_json("/api/v2/person/lookup", params=params, headers=headers)
+        payload = await self.get_json(
+            "/api/v2/person/lookup", params=params, headers=headers, envelope=("id", "status")
+        )
         profile = obj(payload)
         if profile.get("status") in SEARCHING and profile.get("id") is not None:
             profile = await self._wait(str(profile["id"]), headers)
@@ -119,8 +123,15 @@ class RocketReachProvider(HttpProvider):
 
 
 def _profiles(payload: Any) -> list[dict[str, Any]]:
-    """``checkStatus`` answers a list of profiles (a single object is accepted too)."""
-    return objs(payload) if isinstance(payload, list) else [obj(payload)]
+    """``checkStatus`` answers a list of profiles (a single profile is accepted too; a 404,
+    None, as no profile yet); any other shape is a bad response."""
+    if payload is None:
+        return []
+    if isinstance(payload, dict) and "status" in payload:
+        return [payload]
+    if isinstance(payload, list) and all(isinstance(item, dict) for item in payload):
+        return payload
+    raise ProviderBadResponse("rocketreach: the checkStatus answer is not a list of profiles")
 
 
 def _profile(profile: Mapping[str, Any]) -> dict[str, Any]:

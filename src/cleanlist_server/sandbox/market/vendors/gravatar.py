@@ -26,16 +26,19 @@ them. ``score`` is not rendered (Gravatar has none).
 
 **Errors.** 404 ``{"error": "Profile not found", "code": "not_found"}``; 429 with the
 documented body ``{"error": "Rate limit exceeded", "code": "rate_limit_exceeded"}`` and the
-``X-RateLimit-Limit`` / ``X-RateLimit-Remaining`` headers (no ``Retry-After``: the windows
-are hourly and ``X-RateLimit-Reset`` would need a clock). Gravatar is free: it has no
-credits, so a ``quota`` fault is its exhausted hourly allowance, the same 429. 401 for a
-refused key and 500 use the same ``{error, code}`` body (assembled).
+documented ``X-RateLimit-Limit`` / ``X-RateLimit-Remaining`` / ``X-RateLimit-Reset``
+headers, the reset in epoch seconds: the end of the current hourly window by the wire's
+``clock`` (the wall clock unless a test pins one). Like Gravatar it sends no
+``Retry-After``: the adapter must read the reset. Gravatar is free: it has no credits, so a
+``quota`` fault is its exhausted hourly allowance, the same 429. 401 for a refused key and
+500 use the same ``{error, code}`` body (assembled).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final
 
 from cleanlist_server.sandbox.market.vendors._group_c import (
@@ -59,6 +62,8 @@ ANONYMOUS_ACCOUNTS: Final = 4
 """Verified accounts shown to an unauthenticated request."""
 HOURLY_LIMIT: Final = {False: "100", True: "1000"}
 """Requests an hour without / with a key (``X-RateLimit-Limit``)."""
+WINDOW_SECONDS: Final = 3600
+"""The allowance's window: hourly, modelled as clock hours (it resets on the hour)."""
 
 SERVICES: Final = (
     ("linkedin_url", "linkedin", "LinkedIn"),
@@ -80,8 +85,9 @@ def _error(
 class GravatarWire:
     name = "gravatar"
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self._emails: dict[str, str] = {}
+        self._clock = clock
 
     def register_emails(self, emails: Iterable[str]) -> None:
         """Learn the addresses whose hashes may be asked for (see the module docstring)."""
@@ -95,11 +101,19 @@ class GravatarWire:
     def error(self, kind: ErrorKind, request: MarketRequest) -> MarketResponse:
         if kind in ("rate_limited", "quota"):
             keyed = bearer(request) is not None
-            headers = {"X-RateLimit-Limit": HOURLY_LIMIT[keyed], "X-RateLimit-Remaining": "0"}
+            headers = {
+                "X-RateLimit-Limit": HOURLY_LIMIT[keyed],
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": str(self._window_end()),
+            }
             return _error(429, "Rate limit exceeded", "rate_limit_exceeded", headers)
         if kind == "auth":
             return _error(401, "Invalid API key", "unauthorized")
         return _error(500, "Internal server error", "internal_error")
+
+    def _window_end(self) -> int:
+        """When the current hourly window ends, in epoch seconds (``X-RateLimit-Reset``)."""
+        return (int(self._clock()) // WINDOW_SECONDS + 1) * WINDOW_SECONDS
 
     def handle(self, request: MarketRequest, view: VendorView) -> MarketResponse:
         path = request.path.rstrip("/")
