@@ -21,6 +21,8 @@ MIN_GAIN = 0.02
 """Expected new fields below which a provider is not called at all."""
 WANTED_WEIGHT = 3.0
 """A missing field the request wants counts this many times an incidental one."""
+CONFIRM_WEIGHT = 1.0
+"""A second opinion on a doubtful wanted field counts this much (one incidental field)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +48,16 @@ def expected_gain(
     missing: frozenset[str],
     outlook: Outlook,
     wanted: frozenset[str] = frozenset(),
+    doubtful: frozenset[str] = frozenset(),
 ) -> float:
-    """Expected new fields from one call, wanted ones counted ``WANTED_WEIGHT`` times."""
-    return sum(
+    """Expected new fields from one call, wanted ones counted ``WANTED_WEIGHT`` times,
+    plus ``CONFIRM_WEIGHT`` per ``doubtful`` field (known, but on weak evidence) it may
+    confirm or contradict."""
+    new = sum(
         outlook.fill(name) * (WANTED_WEIGHT if name in wanted else 1.0)
         for name in missing & provider.fields
     )
+    return new + sum(outlook.fill(name) * CONFIRM_WEIGHT for name in doubtful & provider.fields)
 
 
 def worth_calling(
@@ -60,10 +66,11 @@ def worth_calling(
     outlook: Outlook,
     wanted: frozenset[str],
     min_value: float | None,
+    doubtful: frozenset[str] = frozenset(),
 ) -> bool:
     """Whether the expected gain pays for the expected cost (``min_value`` fields per
     cost unit; None: always). A free provider is worth any gain above ``MIN_GAIN``."""
-    gain = expected_gain(provider, missing, outlook, wanted)
+    gain = expected_gain(provider, missing, outlook, wanted, doubtful)
     if gain < MIN_GAIN:
         return False
     cost = provider.cost_per_call + outlook.hit_rate * provider.cost_per_hit
@@ -75,13 +82,14 @@ def pick_adaptive(
     missing: frozenset[str],
     outlook: Callable[[Provider], Outlook],
     wanted: frozenset[str] = frozenset(),
+    doubtful: frozenset[str] = frozenset(),
 ) -> Provider | None:
     """The candidate with the lowest expected cost per expected missing field."""
     best: tuple[float, int] | None = None
     chosen: Provider | None = None
     for index, provider in enumerate(candidates):
         seen = outlook(provider)
-        gain = expected_gain(provider, missing, seen, wanted)
+        gain = expected_gain(provider, missing, seen, wanted, doubtful)
         if gain < MIN_GAIN:
             continue
         key = (expected_cost(provider, seen) / gain, index)

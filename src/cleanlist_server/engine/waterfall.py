@@ -83,6 +83,11 @@ IDENTIFYING_FIELDS = frozenset(PERSON_FIELDS) - {
 
 DEFAULT_STOP_CONFIDENCE = 0.9
 
+CONFIRM_BELOW = 0.85
+"""A wanted field from a single source under this calibrated confidence (or under the
+request's ``min_confidence``, if higher) is doubtful: the waterfall values a provider that
+may second it (``strategy.CONFIRM_WEIGHT``). Measured trade-off in bench/README.md."""
+
 DEFAULT_MIN_VALUE = 0.15
 """Fields (wanted ones weighted, see ``strategy.WANTED_WEIGHT``) a paid call must be
 expected to add per cost unit (a US cent by default) to be worth making."""
@@ -225,16 +230,17 @@ class Waterfall:
             current = query.with_known(known) if known else query
             if self._done(merged, options):
                 break
-            eligible = [p for p in pending if self._eligible(p, current, known, options)]
+            doubtful = self._doubtful(merged, options)
+            eligible = [p for p in pending if self._eligible(p, current, known, options, doubtful)]
             if not eligible:
                 break
-            eligible = self._worth(eligible, known, query, options, pending, run)
+            eligible = self._worth(eligible, known, query, options, pending, run, doubtful)
             if not eligible:
                 break
             if parallel:
                 batch = eligible
             else:
-                chosen = self._next(eligible, known, query, options)
+                chosen = self._next(eligible, known, query, options, doubtful)
                 if chosen is None:
                     break
                 batch = [chosen]
@@ -267,13 +273,36 @@ class Waterfall:
         _, record = self._confidences(merged)
         return record >= max(options.stop_confidence, options.min_confidence)
 
+    def _doubtful(self, merged: Merged, options: RunOptions) -> frozenset[str]:
+        """Wanted fields known from one source only, at a calibrated confidence under
+        ``CONFIRM_BELOW`` or ``min_confidence``: a second opinion on them is worth a call."""
+        if options.wanted is None or options.min_value is None:
+            return frozenset()
+        wanted = options.wanted | options.required
+        weak = [
+            name
+            for name, d in merged.decisions.items()
+            if name in wanted and len(d.sources) == 1 and d.winner.source != "request"
+        ]
+        if not weak:
+            return frozenset()
+        confidences, _ = self._confidences(merged)
+        below = max(CONFIRM_BELOW, options.min_confidence)
+        return frozenset(name for name in weak if confidences[name] < below)
+
     def _eligible(
-        self, provider: Provider, query: Query, known: dict[str, Any], options: RunOptions
+        self,
+        provider: Provider,
+        query: Query,
+        known: dict[str, Any],
+        options: RunOptions,
+        doubtful: frozenset[str] = frozenset(),
     ) -> bool:
         # Skip a provider that could only tell us what we already know (list fields such
-        # as the tech stack are never complete: every source can add to them).
+        # as the tech stack are never complete: every source can add to them), unless
+        # it can second a doubtful field.
         redundant = options.skip_known and provider.fields - UNION_FIELDS <= known.keys()
-        redundant = redundant and not provider.fields & UNION_FIELDS
+        redundant = redundant and not provider.fields & (UNION_FIELDS | doubtful)
         return provider.accepts(query) and not redundant
 
     def _targets(
@@ -296,6 +325,7 @@ class Waterfall:
         options: RunOptions,
         pending: list[Provider],
         run: Run,
+        doubtful: frozenset[str] = frozenset(),
     ) -> list[Provider]:
         """Drop providers whose expected gain does not pay for their expected cost."""
         if options.providers is not None or options.min_value is None:
@@ -303,7 +333,8 @@ class Waterfall:
         missing, wanted = self._targets(known, query, options)
         kept = []
         for p in eligible:
-            if worth_calling(p, missing, self.outlook(p), wanted, options.min_value):
+            outlook = self.outlook(p)
+            if worth_calling(p, missing, outlook, wanted, options.min_value, doubtful):
                 kept.append(p)
             else:
                 pending.remove(p)
@@ -311,14 +342,19 @@ class Waterfall:
         return kept
 
     def _next(
-        self, eligible: list[Provider], known: dict[str, Any], query: Query, options: RunOptions
+        self,
+        eligible: list[Provider],
+        known: dict[str, Any],
+        query: Query,
+        options: RunOptions,
+        doubtful: frozenset[str] = frozenset(),
     ) -> Provider | None:
         if self.strategy != "adaptive" or options.providers is not None:
             return eligible[0]
         if eligible[0].name == "kb":
             return eligible[0]  # the account's own data first, always
         missing, wanted = self._targets(known, query, options)
-        return pick_adaptive(eligible, missing, self.outlook, wanted) or eligible[0]
+        return pick_adaptive(eligible, missing, self.outlook, wanted, doubtful) or eligible[0]
 
     def _within_budget(
         self,

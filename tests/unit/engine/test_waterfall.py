@@ -196,3 +196,20 @@ async def test_the_email_asked_about_stays_the_records_email() -> None:
     assert out.fields["email"].value == "ann@acme.test"
     assert out.fields["email"].source == "request"
     assert trace.provenance()["fields"]["email"]["rejected"][0]["value"] == "ann.lee@oldjob.test"
+
+
+async def test_a_doubtful_wanted_field_is_worth_a_second_opinion() -> None:
+    wanted = frozenset({"full_name", "title"})
+    person = {"full_name": "Ann Lee", "title": "VP of Sales"}
+    second = Fake("second", {"title": "VP of Sales"}, cost_per_hit=1)
+    weak = Fake("weak", person, confidence=0.3)
+    # Everything wanted is known after the first call, but the title rests on one weak
+    # source: the record is short of the stop confidence and a provider that can only
+    # repeat a known field is still called, to second it.
+    out = await waterfall(weak, second).run(Q, RunOptions(wanted=wanted, stop_confidence=0.99))
+    assert second.seen and out.providers_queried == 2
+    assert out.fields["title"].value == "VP of Sales"
+    # A sure first answer needs no second opinion on anything.
+    sure, again = Fake("sure", person, confidence=0.99), Fake("again", {"title": "CEO"})
+    await waterfall(sure, again).run(Q, RunOptions(wanted=wanted, stop_confidence=0.5))
+    assert not again.seen
