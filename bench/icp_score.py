@@ -4,6 +4,12 @@ Builds seeded synthetic records (canonical contact fields, as enrichment returns
 profile using all nine criteria plus intent (ten scoring inputs), compiles it once, then times
 ``score`` over every record. Reports leads/s (best and median of the runs) and the tier mix.
 
+The intent signals are real ones: the sandbox market's companies (``bench_population``, seed
+7) go through the product's own signal code, their job boards through
+``intent.jobs.hiring_signals`` and their site events (``market_events``) through
+``intent.web.web_signals``, weighted as ``services.intent`` weighs them; each record takes
+the signals of one market company.
+
 Usage: ``python bench/icp_score.py [--records 100000] [--runs 5] [--seed 7]``. Aim: > 50,000/s.
 """
 
@@ -16,13 +22,15 @@ import random
 import statistics
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from cleanlist_server.domain.enums import CompanyRevenue, CompanySize, Department, Seniority
 from cleanlist_server.scoring.icp import IntentSignal, compile_profile, parse_profile, score
 
 NOW = datetime(2026, 4, 15, 12, 0, tzinfo=UTC)
+COMPETITORS = ["rival.io", "competitor.com", "rivalenrich.test", "leadwise.test"]
+"""Ours, and the ones the market's site visitors arrive from (``events.COMPETITORS``)."""
 PROFILE = {
     "name": "bench: mid-market SaaS",
     "criteria": {
@@ -34,7 +42,7 @@ PROFILE = {
         "countries": ["US", "CA", "GB", "DE"],
         "technologies": ["Salesforce", "HubSpot", "Outreach"],
         "excluded_domains": ["example-partner.com", "do-not-contact.io"],
-        "competitors": ["rival.io", "competitor.com"],
+        "competitors": COMPETITORS,
     },
     "weights": {"seniority": 25, "department": 15, "intent": 15, "competitor": 60},
 }
@@ -58,7 +66,6 @@ TECH = [
     "Microsoft 365",
 ]
 COUNTRIES = ["US", "US", "US", "CA", "GB", "DE", "FR", "IN", "BR", "AU"]
-INTENT_CODES = ["hiring_sales_ops", "evaluated_competitor", "pricing_page_visit", "tech_change"]
 
 
 def maybe(rng: random.Random, value: Any, present: float = 0.9) -> Any:
@@ -85,18 +92,36 @@ def make_record(rng: random.Random, i: int) -> dict[str, Any]:
     return {k: v for k, v in record.items() if v is not None}
 
 
-def make_intent(rng: random.Random) -> list[IntentSignal]:
-    if rng.random() < 0.7:
-        return []
-    return [
-        IntentSignal(
-            code=rng.choice(INTENT_CODES),
-            detected_at=NOW - timedelta(days=rng.uniform(0, 120)),
-            source="bench",
-            weight=rng.choice([5.0, 10.0, 15.0]),
+def market_intent(companies: int = 500) -> list[list[IntentSignal]]:
+    """Per market company, its hiring and web signals as of the market's day, ``NOW``."""
+    from cleanlist_server.intent.jobs import hiring_signals
+    from cleanlist_server.intent.web import WebEvent, web_signals
+    from cleanlist_server.sandbox.market.events import market_events
+    from cleanlist_server.sandbox.market.jobs import postings_for
+    from cleanlist_server.sandbox.market.running import bench_population
+    from cleanlist_server.services.intent import weight_of
+
+    population = bench_population(people=companies * 10, seed=7, today=NOW.date())
+    visits: dict[str, list[WebEvent]] = {}
+    for e in market_events(population):
+        domain = e.get("company_domain") or str(e["email"]).rsplit("@", 1)[-1]
+        when = datetime.fromisoformat(e["occurred_at"].replace("Z", "+00:00"))
+        visits.setdefault(domain, []).append(WebEvent(e["type"], e["url"], e.get("referrer"), when))
+    pool = []
+    for company in population.companies.values():
+        postings = [p.as_posting() for p in postings_for(company, population.today, seed=7)]
+        size = company.fields.get("company_employee_count")
+        found = hiring_signals(postings, now=NOW, employee_count=size)
+        found += web_signals(
+            visits.get(company.domain, ()), competitors=frozenset(COMPETITORS), now=NOW
         )
-        for _ in range(rng.randint(1, 3))
-    ]
+        pool.append(
+            [
+                IntentSignal(s.code, s.detected_at, s.source, s.evidence, weight_of(s.code))
+                for s in found
+            ]
+        )
+    return pool
 
 
 def main() -> None:
@@ -109,13 +134,16 @@ def main() -> None:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
     rng = random.Random(args.seed)
-    leads = [(make_record(rng, i), make_intent(rng)) for i in range(args.records)]
+    pool = market_intent()
+    leads = [(make_record(rng, i), rng.choice(pool)) for i in range(args.records)]
     profile = compile_profile(parse_profile(PROFILE))
     print(
         f"python {platform.python_version()} on {platform.machine()}, pid {os.getpid()}, one core"
     )
     print(f"profile: {len(PROFILE['criteria'])} criteria + intent; points {dict(profile.points)}")
     print(f"records: {len(leads):,} ({sum(1 for _, i in leads if i):,} with intent signals)")
+    codes = Counter(signal.code for _, signals in leads for signal in signals)
+    print("signals from the market: " + ", ".join(f"{c} {n:,}" for c, n in codes.most_common()))
 
     rates: list[float] = []
     tiers: Counter[str] = Counter()
