@@ -123,6 +123,9 @@ def start_server(url: str, port: int, tmp: Path) -> subprocess.Popen[bytes]:
         # The knowledge-base path of issue #3: no DNS intelligence lookups (nothing may
         # leave loopback, and this benchmark has no sandbox DNS server).
         "CLEANLIST_PROVIDERS": "kb,email_verifier,email_finder",
+        # The intent scheduler would start refreshing the imported companies' signals
+        # (200 domains per cycle: websites, DNS, job boards) during the measurement.
+        "CLEANLIST_INTENT_REFRESH_HOURS": "0",
     }
     log = (tmp / "server.log").open("wb")
     proc = subprocess.Popen(

@@ -41,6 +41,7 @@ from cleanlist_server.engine.calibration import (
 )
 from cleanlist_server.engine.merge import (
     UNION_FIELDS,
+    FieldDecision,
     Merged,
     merge,
     provenance,
@@ -279,16 +280,16 @@ class Waterfall:
         if options.wanted is None or options.min_value is None:
             return frozenset()
         wanted = options.wanted | options.required
-        weak = [
+        below = max(CONFIRM_BELOW, options.min_confidence)
+        now = self.clock()
+        return frozenset(
             name
             for name, d in merged.decisions.items()
-            if name in wanted and len(d.sources) == 1 and d.winner.source != "request"
-        ]
-        if not weak:
-            return frozenset()
-        confidences, _ = self._confidences(merged)
-        below = max(CONFIRM_BELOW, options.min_confidence)
-        return frozenset(name for name in weak if confidences[name] < below)
+            if name in wanted
+            and len(d.sources) == 1
+            and d.winner.source != "request"
+            and self.calibrator.field_confidence(self._field_raw(d, now)) < below
+        )
 
     def _eligible(
         self,
@@ -411,18 +412,19 @@ class Waterfall:
         return 1
 
     def _raw(self, merged: Merged) -> tuple[dict[str, float], float]:
-        raw: dict[str, float] = {}
         now = self.clock()
-        for name, d in merged.decisions.items():
-            raw[name] = field_score(
-                d.winner.confidence,
-                len(d.sources),
-                d.contenders,
-                self.learning.reliability(source_of(d.winner)),
-                (now - d.winner.observed_at).total_seconds() / 86400,
-            )
+        raw = {name: self._field_raw(d, now) for name, d in merged.decisions.items()}
         core = [raw[n] for n in CORE_FIELDS if n in raw]
         return raw, record_score(core)
+
+    def _field_raw(self, d: FieldDecision, now: datetime) -> float:
+        return field_score(
+            d.winner.confidence,
+            len(d.sources),
+            d.contenders,
+            self.learning.reliability(source_of(d.winner)),
+            (now - d.winner.observed_at).total_seconds() / 86400,
+        )
 
     def _confidences(self, merged: Merged) -> tuple[dict[str, float], float]:
         raw, record = self._raw(merged)
