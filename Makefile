@@ -18,9 +18,10 @@ install: $(STAMP)
 run: install
 	$(BIN)/cleanlist serve --new-key default
 
-## Install everything and run the whole suite: lint, format, types, tests.
+## Install everything and run the whole suite: lint, format, types, tests. Tests go to the
+## two workers a file at a time, so a file's real servers (module fixtures) start once.
 test: install lint typecheck
-	$(BIN)/pytest -q -p no:cacheprovider -n 2
+	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
 
 lint: install
 	$(BIN)/ruff check src tests sdk/python bench

@@ -6,8 +6,8 @@ A training population (seed 99, not the benchmark's 1234) runs through the sandb
 with the raw (uncalibrated) confidences, under the static, adaptive and query-everything
 strategies. Isotonic regression then maps each raw score to the accuracy observed at it:
 per field (was the delivered value right?) and per record (were all delivered core fields
-right?). bench/waterfall_market.py measures the calibration error on a different
-population.
+right?), the record map once per mode (static, adaptive, parallel) and once pooled.
+bench/waterfall_market.py measures the calibration error on a different population.
 """
 
 from __future__ import annotations
@@ -52,10 +52,11 @@ async def main(people: int, latency: float) -> None:
         learning, _ = await warm_up(providers, policies, train, warm, calibrator=current)
         field_pairs: list[tuple[float, bool]] = []
         record_pairs: list[tuple[float, bool]] = []
-        runs = [
+        by_mode: dict[str, list[tuple[float, bool]]] = {}
+        runs = [  # named by the waterfall's ``Run.mode``
             ("static", {}, RunOptions()),
             ("adaptive", {"strategy": "adaptive"}, RunOptions()),
-            ("all", {"parallel": True}, QUERY_ALL),
+            ("parallel", {"parallel": True}, QUERY_ALL),
         ]
         for name, kw, options in runs:
             wf = waterfall(
@@ -64,28 +65,34 @@ async def main(people: int, latency: float) -> None:
             report = judge(name, train, await enrich_all(wf, train, everyone, options, seed=3))
             field_pairs += report.raw_field_pairs
             record_pairs += report.raw_record_pairs
+            by_mode[name] = report.raw_record_pairs
             print(
                 f"{name:9s} raw record ECE {report.ece:.3f} over {len(report.record_pairs)} records"
             )
     fx, fy = fit_isotonic([c for c, _ in field_pairs], [float(ok) for _, ok in field_pairs])
-    rx, ry = fit_isotonic([c for c, _ in record_pairs], [float(ok) for _, ok in record_pairs])
     calibrator = Calibrator(
         Curve(tuple(fx), tuple(fy)),
-        Curve(tuple(rx), tuple(ry)),
+        fit(record_pairs),
         {
             "fitted_by": "bench/calibrate.py",
             "population": {"seed": 99, "people": people},
             "field_pairs": len(field_pairs),
             "record_pairs": len(record_pairs),
         },
+        {mode: fit(pairs) for mode, pairs in by_mode.items()},
     )
-    # Field confidences feed the record score: refit the record map on the new field map.
-    fitted = [calibrator.record_confidence(c) for c, _ in record_pairs]
-    ece = expected_calibration_error(fitted, [ok for _, ok in record_pairs])
-    print(f"in-sample record ECE after fitting: {ece:.3f}")
+    for mode, pairs in by_mode.items():
+        fitted = [calibrator.record_confidence(c, mode) for c, _ in pairs]
+        ece = expected_calibration_error(fitted, [ok for _, ok in pairs])
+        print(f"{mode:9s} in-sample record ECE after fitting: {ece:.3f}")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(calibrator.to_json(), indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT}")
+
+
+def fit(pairs: list[tuple[float, bool]]) -> Curve:
+    xs, ys = fit_isotonic([c for c, _ in pairs], [float(ok) for _, ok in pairs])
+    return Curve(tuple(xs), tuple(ys))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ market runs where the truth is known (``bench/calibrate.py`` writes
 
 - ``field``: a field's raw score -> P(the delivered value is right);
 - ``record``: a record's raw score -> P(every delivered core field is right), which is
-  ``meta.confidence``.
+  ``meta.confidence``; one map per way of running the waterfall (``static``, ``adaptive``,
+  ``parallel``: they stop at different evidence, so one raw score means a different
+  accuracy under each), with a pooled map for any other.
 
 Raw scores are pure functions of the evidence (``field_score``, ``record_score``): the
 provider's own confidence, how many independent sources confirmed the value, how many
@@ -18,8 +20,9 @@ from __future__ import annotations
 
 import bisect
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from importlib import resources
 from typing import Any
 
@@ -103,27 +106,37 @@ class Calibrator:
     field: Curve = IDENTITY
     record: Curve = IDENTITY
     meta: dict[str, Any] | None = None
+    records: Mapping[str, Curve] = dataclass_field(default_factory=dict)
+    """Record maps by mode (``static``, ``adaptive``, ``parallel``); ``record`` otherwise."""
 
     def field_confidence(self, raw: float) -> float:
         return round(min(0.99, max(0.01, self.field(raw))), 4)
 
-    def record_confidence(self, raw: float) -> float:
-        return round(min(0.99, max(0.0, self.record(raw))), 2)
+    def record_confidence(self, raw: float, mode: str | None = None) -> float:
+        curve = self.records.get(mode, self.record) if mode is not None else self.record
+        return round(min(0.99, max(0.0, curve(raw))), 2)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "meta": self.meta or {},
-            "field": {"x": list(self.field.xs), "y": list(self.field.ys)},
-            "record": {"x": list(self.record.xs), "y": list(self.record.ys)},
+            "field": _curve_json(self.field),
+            "record": _curve_json(self.record),
+            "record_by_mode": {mode: _curve_json(c) for mode, c in sorted(self.records.items())},
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Calibrator:
-        def curve(key: str) -> Curve:
-            part = data.get(key) or {}
+        def curve(part: dict[str, Any] | None) -> Curve:
+            part = part or {}
             return Curve(tuple(part.get("x", ())), tuple(part.get("y", ())))
 
-        return cls(curve("field"), curve("record"), data.get("meta"))
+        by_mode = data.get("record_by_mode") or {}
+        return cls(
+            curve(data.get("field")),
+            curve(data.get("record")),
+            data.get("meta"),
+            {mode: curve(part) for mode, part in by_mode.items()},
+        )
 
     @classmethod
     def shipped(cls) -> Calibrator:
@@ -132,6 +145,10 @@ class Calibrator:
         if not path.is_file():
             return cls()
         return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _curve_json(curve: Curve) -> dict[str, list[float]]:
+    return {"x": list(curve.xs), "y": list(curve.ys)}
 
 
 def expected_calibration_error(

@@ -135,6 +135,8 @@ class Run:
     confidences: dict[str, float] = field(default_factory=dict)
     cost: float = 0.0
     strategy: str = "static"
+    mode: str = "static"
+    """How it ran, as calibration tells runs apart: ``static``, ``adaptive`` or ``parallel``."""
     results: list[ProviderResult] = field(default_factory=list)
     """Every matched provider answer (for benchmarks that judge single providers)."""
     raw_fields: dict[str, float] = field(default_factory=dict)
@@ -218,6 +220,7 @@ class Waterfall:
         run = trace if trace is not None else Run()
         run.strategy = "explicit" if options.providers is not None else self.strategy
         parallel = self.parallel if options.parallel is None else options.parallel
+        run.mode = "parallel" if parallel else self.strategy
         results: list[ProviderResult] = list(prior)
         pending = self.candidates(options)
         queried = 0
@@ -229,7 +232,7 @@ class Waterfall:
         while pending:
             known = {name: fv.value for name, fv in merged.winners.items()}
             current = query.with_known(known) if known else query
-            if self._done(merged, options):
+            if self._done(merged, options, run.mode):
                 break
             doubtful = self._doubtful(merged, options)
             eligible = [p for p in pending if self._eligible(p, current, known, options, doubtful)]
@@ -265,13 +268,13 @@ class Waterfall:
             if (value := getattr(query, name)) is not None
         }
 
-    def _done(self, merged: Merged, options: RunOptions) -> bool:
+    def _done(self, merged: Merged, options: RunOptions, mode: str) -> bool:
         if options.wanted is None or not merged.decisions:
             return False
         wanted = options.wanted | options.required
         if not wanted <= merged.decisions.keys():
             return False
-        _, record = self._confidences(merged)
+        _, record = self._confidences(merged, mode)
         return record >= max(options.stop_confidence, options.min_confidence)
 
     def _doubtful(self, merged: Merged, options: RunOptions) -> frozenset[str]:
@@ -426,10 +429,10 @@ class Waterfall:
             (now - d.winner.observed_at).total_seconds() / 86400,
         )
 
-    def _confidences(self, merged: Merged) -> tuple[dict[str, float], float]:
+    def _confidences(self, merged: Merged, mode: str) -> tuple[dict[str, float], float]:
         raw, record = self._raw(merged)
         out = {name: self.calibrator.field_confidence(r) for name, r in raw.items()}
-        return out, self.calibrator.record_confidence(record)
+        return out, self.calibrator.record_confidence(record, mode)
 
     def _finish(
         self,
@@ -440,7 +443,7 @@ class Waterfall:
         options: RunOptions,
         run: Run,
     ) -> Enrichment:
-        confidences, record = self._confidences(merged)
+        confidences, record = self._confidences(merged, run.mode)
         run.merged, run.confidences, run.results = merged, confidences, results
         run.raw_fields, run.raw_record = self._raw(merged)
         self._learn_agreement(merged, results)
