@@ -104,8 +104,12 @@ def market_process(
     child.start()
     try:
         population = bench_population(people=people, seed=seed, today=today)
-        if not ours.poll(300):
-            raise RuntimeError("the market process did not start within 300 s")
+        deadline = time.monotonic() + 300
+        while not ours.poll(0.5):
+            if not child.is_alive():
+                raise RuntimeError(f"the market process exited ({child.exitcode}) before serving")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the market process did not start within 300 s")
         env, dns = ours.recv()
         yield population, MarketHandle(env, dns)
     finally:

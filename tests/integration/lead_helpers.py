@@ -9,12 +9,41 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
+from cleanlist_server.sandbox.market.model import Population, TrueCompany, TruePerson
+from cleanlist_server.sandbox.market.running import RunningMarket
 from cleanlist_server.services.credits import CreditService
 from cleanlist_server.storage.accounts import create_key, get_or_create_account
 from cleanlist_server.storage.db import Database
 from tests.conftest import Server
+
+
+@dataclass
+class World:
+    """A server and the sandbox market it reads (module-scoped by the tests that use it)."""
+
+    server: Server
+    market: RunningMarket
+
+    @property
+    def population(self) -> Population:
+        return self.market.population
+
+    @property
+    def today(self) -> date:
+        assert self.population.today is not None
+        return self.population.today
+
+    def company(self, domain: str) -> TrueCompany:
+        return next(c for c in self.population.companies.values() if c.domain == domain)
+
+    def employee(self, domain: str) -> TruePerson:
+        """The first employee of ``domain`` with an address."""
+        company = self.company(domain)
+        staff = [p for p in self.population.people.values() if p.company_id == company.id]
+        return min((p for p in staff if p.email), key=lambda p: p.id)
 
 
 def quick_key(server: Server, account: str | None = None, *, credits: int = 0) -> str:

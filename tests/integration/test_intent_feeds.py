@@ -12,7 +12,7 @@ import asyncio
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -20,36 +20,17 @@ import pytest
 
 from cleanlist_server.providers.vendors.lusha import signal_code
 from cleanlist_server.sandbox.market.events import batches, company_events
-from cleanlist_server.sandbox.market.model import Population, TrueCompany, TruePerson
-from cleanlist_server.sandbox.market.running import RunningMarket, demo_market, start_market
+from cleanlist_server.sandbox.market.running import demo_market, start_market
 from cleanlist_server.sandbox.market.vendors.lusha import DEPARTMENTS
 from cleanlist_server.sandbox.market.views import default_profiles
 from cleanlist_server.storage import intent as store
 from cleanlist_server.storage.db import Database
-from tests.conftest import Server, database, market_env, start_server, stop_server
-from tests.integration.lead_helpers import quick_key
+from tests.conftest import database, market_env, start_server, stop_server
+from tests.integration.lead_helpers import World, quick_key
 
 HIRING = "signalgatesolutions.test"  # Lusha covers it; its board had >= 4 postings in 4 weeks
 GROWING = "lumenleafgroup.test"  # Lusha covers it; a tenth of its staff joined this month
 MAYA = "maya.patel@northwind.test"
-
-
-@dataclass
-class World:
-    server: Server
-    market: RunningMarket
-
-    @property
-    def population(self) -> Population:
-        return self.market.population
-
-    def company(self, domain: str) -> TrueCompany:
-        return next(c for c in self.population.companies.values() if c.domain == domain)
-
-    def employee(self, domain: str) -> TruePerson:
-        company = self.company(domain)
-        staff = [p for p in self.population.people.values() if p.company_id == company.id]
-        return min((p for p in staff if p.email), key=lambda p: p.id)
 
 
 @pytest.fixture(

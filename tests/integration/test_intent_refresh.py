@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,32 +14,13 @@ import pytest
 
 from cleanlist_server.intent.jobs import hiring_signals
 from cleanlist_server.sandbox.market.jobs import board_for, board_urls, postings_for
-from cleanlist_server.sandbox.market.model import Population, TrueCompany
-from cleanlist_server.sandbox.market.running import RunningMarket, demo_market, start_market
+from cleanlist_server.sandbox.market.running import demo_market, start_market
 from tests.conftest import (
-    Server,
     database,
     start_server,
     stop_server,
 )
-
-
-@dataclass
-class World:
-    server: Server
-    market: RunningMarket
-
-    @property
-    def population(self) -> Population:
-        return self.market.population
-
-    @property
-    def today(self) -> date:
-        assert self.population.today is not None
-        return self.population.today
-
-    def company(self, domain: str) -> TrueCompany:
-        return next(c for c in self.population.companies.values() if c.domain == domain)
+from tests.integration.lead_helpers import World
 
 
 @pytest.fixture(

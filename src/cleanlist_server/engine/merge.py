@@ -8,7 +8,8 @@ For each field, candidate values are compared by, in order:
    the one vendor that saw the job change last month: their observations predate the
    newest one by more than the window, so they no longer confirm anything;
 2. **recency**: the most recent ``observed_at``;
-3. **reliability**: the provider's agreement rate learned over time (``Reliability``);
+3. **reliability**: the provider's agreement rate on that field, learned over time
+   (``Reliability``);
 4. the order the providers ran in.
 
 Except for the employer itself, recency only decides between equally supported values
@@ -28,9 +29,10 @@ as the one source ``kb``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cleanlist_server.domain.fields import COMPANY_FIELDS
@@ -51,9 +53,32 @@ RECENCY_MARGIN = timedelta(days=60)
 """How much newer an observation must be to beat a more reliable source's (non-employer
 fields)."""
 
+ROLE_FIELDS = frozenset({"title", "headline", "seniority", "department"})
+"""The role changes while the person stays (promotions, new teams): for these, support
+only counts observations within ``ROLE_WINDOW`` of the newest one, and a much newer one
+(``RECENCY_MARGIN``) beats a more reliable source."""
+ROLE_WINDOW = timedelta(days=365)
+"""Promotions come every few years: a year is about how long a seen title stays current.
+(The employer's window is ``support_window``, 120 days by default: job changes are what a
+vendor's stale copy most often misses.)"""
+
+SETTLED_WINDOW = timedelta.max
+"""Every other field is settled once the employer is (the rest of the employment only takes
+values from sources that agree with it): an address, a name, a company's HQ or industry,
+a photo or a home city seen by two sources months apart is confirmed twice, and between
+equally supported values the more reliable source wins before the more recent one (a
+vendor's "last seen" says when it refreshed its copy, not when the fact changed)."""
+
+DEPENDENT_FIELDS = {"email_status": "email", "phone_type": "phone"}
+"""Fields that describe another field's value: only candidates said of the chosen value
+count (a verifier's verdict on an address the merge did not keep says nothing)."""
+
 UNION_FIELDS = frozenset({"company_tech_stack"})
 """List fields where sources see different parts of one truth (a website shows its
 analytics, DNS its mail and SaaS tools): the answer is the union of what they saw."""
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def source_of(fv: FieldValue) -> str:
@@ -103,11 +128,11 @@ class Merged:
         return {name: list(d.rejected) for name, d in self.decisions.items() if d.rejected}
 
 
-Reliability = Callable[[str], float]
-"""Provider name -> reliability in [0, 1] (higher wins ties)."""
+Reliability = Callable[[str, str], float]
+"""(provider name, field) -> reliability in [0, 1] (higher wins ties)."""
 
 
-def _neutral(_: str) -> float:
+def _neutral(_source: str, _field: str) -> float:
     return 0.5
 
 
@@ -161,12 +186,16 @@ def merge(
             for r in matched
             if (about := r.about.get("company_domain")) and str(about).casefold() != employer_domain
         }
-    for name, cands in candidates.items():
+    # Subjects before what is said of them: a status only speaks of its address.
+    for name, cands in sorted(candidates.items(), key=lambda kv: kv[0] in DEPENDENT_FIELDS):
         if name in decisions:
             continue
         kept = cands
         if name in EMPLOYMENT_FIELDS and excluded:
             kept = [c for c in cands if source_of(c.value) not in excluded]
+        subject = DEPENDENT_FIELDS.get(name)
+        if subject is not None and subject in decisions:
+            kept = _about(kept, matched, subject, decisions[subject].winner.value)
         if not kept:
             continue
         decision = _decide(kept, reliability, support_window, name)
@@ -192,6 +221,21 @@ def merge(
             given, agreeing, len({source_of(c.value) for c in others}) or 1, rejected
         )
     return Merged(decisions)
+
+
+def _about(
+    cands: list[Candidate], results: Sequence[ProviderResult], subject: str, chosen: object
+) -> list[Candidate]:
+    """The candidates said of the ``chosen`` value of ``subject`` (a source that named or
+    checked another address or number is left out; one that named none is kept)."""
+    said: dict[str, object] = {}
+    for r in results:
+        fv = r.fields.get(subject)
+        value = fv.value if fv is not None else r.about.get(subject)
+        if value is not None:
+            said[r.provider] = value_key(value)
+    wanted = value_key(chosen)
+    return [c for c in cands if said.get(c.value.source, wanted) == wanted]
 
 
 def _works_elsewhere(email: str, employer_domain: str) -> bool:
@@ -221,12 +265,13 @@ def _decide(
         only = cands[0].value
         return FieldDecision(only, (source_of(only),), 1, ())
     newest = max(c.value.observed_at for c in cands)
-    horizon = newest - window
+    employer = name in EMPLOYER_FIELDS
+    role = name in ROLE_FIELDS
+    span = window if employer else ROLE_WINDOW if role else SETTLED_WINDOW
+    horizon = newest - span if span < newest - _EPOCH else _EPOCH
     groups: dict[object, list[Candidate]] = {}
     for cand in cands:
         groups.setdefault(value_key(cand.value.value), []).append(cand)
-
-    employer = name in EMPLOYER_FIELDS
 
     def support(key: object) -> int:
         return len({source_of(c.value) for c in groups[key] if c.value.observed_at >= horizon})
@@ -236,13 +281,13 @@ def _decide(
 
     def rank(key: object) -> tuple[float, ...]:
         group = groups[key]
-        best_rel = max(reliability(source_of(c.value)) for c in group)
+        best_rel = max(reliability(source_of(c.value), name) for c in group)
         first = min(c.rank for c in group)
         return (-support(key), -latest(key), -best_rel, first)
 
     best_key = min(groups, key=rank)
     if not employer:
-        margin = RECENCY_MARGIN.total_seconds()
+        margin = RECENCY_MARGIN.total_seconds() if role else math.inf
         top = support(best_key)
         close = [k for k in groups if support(k) == top and latest(best_key) - latest(k) <= margin]
         best_key = min(close, key=lambda k: (rank(k)[2], rank(k)[1], rank(k)[3]))

@@ -39,6 +39,10 @@ class Totals:
     agreements: int = 0
     disagreements: int = 0
     breaker: str = "closed"
+    field_agreed: Counter[str] = field(default_factory=Counter)
+    field_disagreed: Counter[str] = field(default_factory=Counter)
+    """Agreement per field (``agreements`` is their sum): a vendor can be right about
+    names and wrong about direct dials."""
 
     def add(self, other: Totals) -> None:
         self.calls += other.calls
@@ -49,7 +53,19 @@ class Totals:
         self.field_hits.update(other.field_hits)
         self.agreements += other.agreements
         self.disagreements += other.disagreements
+        self.field_agreed.update(other.field_agreed)
+        self.field_disagreed.update(other.field_disagreed)
         self.breaker = other.breaker
+
+    def learned(self) -> Totals:
+        """Only what the waterfall learned (fills, agreement), not the runner's counters."""
+        return Totals(
+            field_hits=Counter(self.field_hits),
+            agreements=self.agreements,
+            disagreements=self.disagreements,
+            field_agreed=Counter(self.field_agreed),
+            field_disagreed=Counter(self.field_disagreed),
+        )
 
     @property
     def hit_rate(self) -> float | None:
@@ -59,6 +75,10 @@ class Totals:
     @property
     def mean_latency(self) -> float | None:
         return self.latency_total / self.calls if self.calls else None
+
+    @property
+    def compared(self) -> int:
+        return self.agreements + self.disagreements
 
     @property
     def reliability(self) -> float | None:
@@ -84,12 +104,27 @@ def _round(value: float | None, digits: int = 3) -> float | None:
     return None if value is None else round(value, digits)
 
 
+FIELD_PRIOR_WEIGHT = 8.0
+"""A provider's reliability on a field starts as its overall reliability, worth this many
+comparisons of that field."""
+
+
 class Learning:
     """Per-provider field fill and agreement, plus the persisted history loaded at start."""
 
     def __init__(self) -> None:
-        self.history: dict[str, Totals] = {}
+        self._history: dict[str, Totals] = {}
         self.fresh: dict[str, Totals] = {}
+        self._reliable: dict[tuple[str, str | None], float] = {}
+
+    @property
+    def history(self) -> dict[str, Totals]:
+        return self._history
+
+    @history.setter
+    def history(self, value: dict[str, Totals]) -> None:
+        self._history = value
+        self._reliable.clear()
 
     def _fresh(self, name: str) -> Totals:
         return self.fresh.setdefault(name, Totals())
@@ -97,10 +132,22 @@ class Learning:
     def record_fields(self, name: str, fields: Iterable[str]) -> None:
         self._fresh(name).field_hits.update(list(fields))
 
-    def record_agreement(self, name: str, agreed: int, disagreed: int) -> None:
+    def record_agreement(self, name: str, verdicts: Iterable[tuple[str, bool]]) -> None:
+        """One provider's values of one run, each (field, agreed with the merged answer)."""
         t = self._fresh(name)
-        t.agreements += agreed
-        t.disagreements += disagreed
+        for field_name, agreed in verdicts:
+            if agreed:
+                t.agreements += 1
+                t.field_agreed[field_name] += 1
+            else:
+                t.disagreements += 1
+                t.field_disagreed[field_name] += 1
+        self._reliable.clear()
+
+    def parts(self, name: str) -> tuple[Totals, ...]:
+        """The persisted history and this process's learning of one provider (not added
+        up: the waterfall reads a few counters of them on every step)."""
+        return tuple(p for p in (self._history.get(name), self.fresh.get(name)) if p is not None)
 
     def total(self, name: str, runner: ProviderStats | None = None) -> Totals:
         """History + this process (runner counters + learning)."""
@@ -109,29 +156,38 @@ class Learning:
             out.add(self.history[name])
         fresh = self.fresh.get(name)
         if fresh is not None:
-            out.field_hits.update(fresh.field_hits)
-            out.agreements += fresh.agreements
-            out.disagreements += fresh.disagreements
+            breaker = out.breaker
+            out.add(fresh.learned())
+            out.breaker = breaker
         if runner is not None:
             out.add(_from_runner(runner))
         return out
 
-    def reliability(self, name: str) -> float:
-        """Agreement rate with a Beta(2, 2) prior: 0.5 for a provider never compared."""
-        agreed = disagreed = 0
-        for part in (self.history.get(name), self.fresh.get(name)):
-            if part is not None:
-                agreed += part.agreements
-                disagreed += part.disagreements
-        return (agreed + 2) / (agreed + disagreed + 4)
+    def reliability(self, name: str, field_name: str | None = None) -> float:
+        """Agreement rate with a Beta(2, 2) prior: 0.5 for a provider never compared.
+        With a field: the provider's agreement on that field, shrunk towards its overall
+        rate (``FIELD_PRIOR_WEIGHT``)."""
+        key = (name, field_name)
+        cached = self._reliable.get(key)
+        if cached is not None:
+            return cached
+        parts = self.parts(name)
+        agreed = sum(p.agreements for p in parts)
+        overall = (agreed + 2) / (agreed + sum(p.disagreements for p in parts) + 4)
+        if field_name is None:
+            value = overall
+        else:
+            yes = sum(p.field_agreed[field_name] for p in parts)
+            no = sum(p.field_disagreed[field_name] for p in parts)
+            value = (yes + FIELD_PRIOR_WEIGHT * overall) / (yes + no + FIELD_PRIOR_WEIGHT)
+        self._reliable[key] = value
+        return value
 
 
-def fill_rate(total: Totals, field_name: str) -> float:
-    """P(a provider returns ``field_name`` on a call), from its totals, shrunk towards
-    the prior for providers seldom called."""
-    return (total.field_hits[field_name] + PRIOR_HIT_RATE * PRIOR_WEIGHT) / (
-        total.calls + PRIOR_WEIGHT
-    )
+def fill_rate(calls: int, field_hits: int) -> float:
+    """P(a provider returns a field on a call), from its calls and the calls that returned
+    the field, shrunk towards the prior for providers seldom called."""
+    return (field_hits + PRIOR_HIT_RATE * PRIOR_WEIGHT) / (calls + PRIOR_WEIGHT)
 
 
 def _from_runner(s: ProviderStats) -> Totals:
@@ -182,14 +238,13 @@ class StatsStore:
             delta.errors = +delta.errors
         fresh = self.learning.fresh.get(name)
         if fresh is not None:
-            delta.field_hits = Counter(fresh.field_hits)
-            delta.agreements = fresh.agreements
-            delta.disagreements = fresh.disagreements
+            delta.add(fresh.learned())
+            delta.breaker = now.breaker
         return delta
 
     async def flush(self, names: Iterable[str]) -> None:
         deltas = {name: self._delta(name) for name in names}
-        deltas = {n: d for n, d in deltas.items() if d.calls or d.field_hits or d.agreements}
+        deltas = {n: d for n, d in deltas.items() if d.calls or d.field_hits or d.compared}
         if not deltas:
             return
         now = self.clock()
@@ -215,13 +270,7 @@ class StatsStore:
             self._flushed[name] = self.runner.stats(name)
             fresh = self.learning.fresh.pop(name, None)
             if fresh is not None:
-                self.learning.history.setdefault(name, Totals()).add(
-                    Totals(
-                        field_hits=fresh.field_hits,
-                        agreements=fresh.agreements,
-                        disagreements=fresh.disagreements,
-                    )
-                )
+                self.learning.history.setdefault(name, Totals()).add(fresh.learned())
 
 
 def row_totals(row: Any) -> Totals:
@@ -235,6 +284,8 @@ def row_totals(row: Any) -> Totals:
         agreements=row["agreements"],
         disagreements=row["disagreements"],
         breaker=row["breaker"],
+        field_agreed=+Counter({f: ad[0] for f, ad in (row["field_agreements"] or {}).items()}),
+        field_disagreed=+Counter({f: ad[1] for f, ad in (row["field_agreements"] or {}).items()}),
     )
 
 
@@ -248,6 +299,10 @@ def _row_values(t: Totals, now: datetime) -> dict[str, Any]:
         "field_hits": dict(t.field_hits),
         "agreements": t.agreements,
         "disagreements": t.disagreements,
+        "field_agreements": {
+            f: [t.field_agreed[f], t.field_disagreed[f]]
+            for f in sorted(t.field_agreed.keys() | t.field_disagreed.keys())
+        },
         "breaker": t.breaker,
         "updated_at": now,
     }

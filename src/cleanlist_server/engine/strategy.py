@@ -77,19 +77,24 @@ def worth_calling(
     return min_value is None or cost <= 0 or gain / cost >= min_value
 
 
+def _no_doubt(_: Provider) -> frozenset[str]:
+    return frozenset()
+
+
 def pick_adaptive(
     candidates: Sequence[Provider],
     missing: frozenset[str],
     outlook: Callable[[Provider], Outlook],
     wanted: frozenset[str] = frozenset(),
-    doubtful: frozenset[str] = frozenset(),
+    doubtful: Callable[[Provider], frozenset[str]] = _no_doubt,
 ) -> Provider | None:
-    """The candidate with the lowest expected cost per expected missing field."""
+    """The candidate with the lowest expected cost per expected missing field
+    (``doubtful``: the known fields a second opinion from that provider is worth on)."""
     best: tuple[float, int] | None = None
     chosen: Provider | None = None
     for index, provider in enumerate(candidates):
         seen = outlook(provider)
-        gain = expected_gain(provider, missing, seen, wanted, doubtful)
+        gain = expected_gain(provider, missing, seen, wanted, doubtful(provider))
         if gain < MIN_GAIN:
             continue
         key = (expected_cost(provider, seen) / gain, index)

@@ -84,7 +84,7 @@ IDENTIFYING_FIELDS = frozenset(PERSON_FIELDS) - {
 
 DEFAULT_STOP_CONFIDENCE = 0.9
 
-CONFIRM_BELOW = 0.85
+CONFIRM_BELOW = 0.7
 """A wanted field from a single source under this calibrated confidence (or under the
 request's ``min_confidence``, if higher) is doubtful: the waterfall values a provider that
 may second it (``strategy.CONFIRM_WEIGHT``). Measured trade-off in bench/README.md."""
@@ -92,6 +92,9 @@ may second it (``strategy.CONFIRM_WEIGHT``). Measured trade-off in bench/README.
 DEFAULT_MIN_VALUE = 0.15
 """Fields (wanted ones weighted, see ``strategy.WANTED_WEIGHT``) a paid call must be
 expected to add per cost unit (a US cent by default) to be worth making."""
+
+MAX_REREADS = 3
+"""How often one offline provider may be asked within a run (its inputs changed)."""
 
 PHONE_FIELDS = frozenset({"phone", "mobile", "phone_type"})
 """The record confidence at which a filled record stops the waterfall."""
@@ -115,6 +118,51 @@ class RunOptions:
     min_value: float | None = DEFAULT_MIN_VALUE
     """Value-of-information stop (see ``DEFAULT_MIN_VALUE``); None calls every provider
     that can add something."""
+
+
+def _single_source(merged: Merged, excluded: Callable[[str], bool]) -> frozenset[str]:
+    """Fields one source vouches for (not the caller's own identifiers, not list unions,
+    not a source ``excluded`` says to leave alone)."""
+    return frozenset(
+        name
+        for name, d in merged.decisions.items()
+        if len(d.sources) == 1
+        and d.sources[0] != "request"
+        and not excluded(d.sources[0])
+        and name not in UNION_FIELDS
+    )
+
+
+def is_offline(provider: Provider) -> bool:
+    """A free provider that answers from local data, with no network call (an optional
+    ``offline`` attribute): it may confirm fields even after the early stop."""
+    free = provider.cost_per_call + provider.cost_per_hit <= 0
+    return free and bool(getattr(provider, "offline", False))
+
+
+def _rereads(provider: Provider) -> bool:
+    """An offline provider that names the known fields it reads (``reads``): the waterfall
+    asks it again when they change (a phone found after it looked at the switchboard)."""
+    return is_offline(provider) and bool(getattr(provider, "reads", None))
+
+
+def _inputs(provider: Provider, query: Query) -> tuple[object, ...]:
+    reads: frozenset[str] = getattr(provider, "reads", frozenset())
+    return tuple(query.value(name) for name in sorted(reads))
+
+
+@dataclass(frozen=True, slots=True)
+class Doubt:
+    """Known fields a second opinion is worth a call for (see ``Waterfall._doubt``)."""
+
+    weak: frozenset[str] = frozenset()
+    """Wanted, single-source, under the confirmation threshold: worth a paid call."""
+    single: frozenset[str] = frozenset()
+    """Every single-source field: worth a free call."""
+
+    def of(self, provider: Provider) -> frozenset[str]:
+        free = provider.cost_per_call + provider.cost_per_hit <= 0
+        return self.single if free else self.weak
 
 
 @dataclass(slots=True)
@@ -142,6 +190,8 @@ class Run:
     raw_fields: dict[str, float] = field(default_factory=dict)
     raw_record: float = 0.0
     """Uncalibrated evidence scores (what bench/calibrate.py fits the calibration on)."""
+    scores: dict[tuple[Any, ...], float] = field(default_factory=dict, repr=False)
+    """Evidence scores computed during the run (``Waterfall._field_raw``)."""
 
     def provenance(self) -> dict[str, Any]:
         fields = provenance(self.merged, self.confidences) if self.merged else {}
@@ -194,13 +244,16 @@ class Waterfall:
 
     def outlook(self, provider: Provider) -> Outlook:
         live = self.runner.stats(provider.name)
-        total = self.learning.total(provider.name, live)
-        answered = total.hits + total.misses
-        hit_rate = (total.hits + 2) / (answered + 4)
-        latency = total.mean_latency or 0.5
+        parts = self.learning.parts(provider.name)
+        calls = live.calls + sum(p.calls for p in parts)
+        hits = live.hits + sum(p.hits for p in parts)
+        answered = hits + live.misses + sum(p.misses for p in parts)
+        hit_rate = (hits + 2) / (answered + 4)
+        elapsed = live.total_latency + sum(p.latency_total for p in parts)
+        latency = elapsed / calls if calls and elapsed else 0.5
 
         def fill(name: str) -> float:
-            return fill_rate(total, name)
+            return fill_rate(calls, sum(p.field_hits[name] for p in parts))
 
         return Outlook(hit_rate=hit_rate, latency=latency, fill=fill)
 
@@ -225,6 +278,9 @@ class Waterfall:
         pending = self.candidates(options)
         queried = 0
         skipped: list[str] = []
+        answered: dict[str, tuple[object, ...]] = {}
+        """Offline providers: the inputs they last answered for."""
+        rereads: Counter[str] = Counter()
         pinned = self._pinned(query)
         merged = merge([])
         if results:
@@ -232,10 +288,20 @@ class Waterfall:
         while pending:
             known = {name: fv.value for name, fv in merged.winners.items()}
             current = query.with_known(known) if known else query
-            if self._done(merged, options, run.mode):
-                break
-            doubtful = self._doubtful(merged, options)
-            eligible = [p for p in pending if self._eligible(p, current, known, options, doubtful)]
+            if self._done(merged, options, run):
+                # Done: only what costs neither money nor a network call may still
+                # second a single-source field (the numbering plan on a vendor's phone type).
+                single = _single_source(merged, self._free)
+                pending = [p for p in pending if is_offline(p) and p.fields & single]
+                if not pending:
+                    break
+            doubtful = self._doubt(merged, options, run)
+            eligible = [
+                p
+                for p in pending
+                if self._eligible(p, current, known, options, doubtful)
+                and answered.get(p.name) != _inputs(p, current)
+            ]
             if not eligible:
                 break
             eligible = self._worth(eligible, known, query, options, pending, run, doubtful)
@@ -251,13 +317,32 @@ class Waterfall:
             batch = self._within_budget(batch, run, options, skipped, pending)
             if not batch:
                 continue
+            asked = {p.name: current for p in batch}
             for p in batch:
-                pending.remove(p)
-            attempts = await asyncio.gather(*(self.runner.call(p, current) for p in batch))
+                if not _rereads(p):
+                    pending.remove(p)
+                    continue
+                # Asked again when what it reads changes (at most ``MAX_REREADS`` times);
+                # its new answer replaces the old, and it does not see its own old answer.
+                if p.name in answered:
+                    queried -= 1
+                    results[:] = [r for r in results if r.provider != p.name]
+                    asked[p.name] = self._query_from(query, results, pinned)
+                answered[p.name] = _inputs(p, current)
+                rereads[p.name] += 1
+                if rereads[p.name] > MAX_REREADS:
+                    pending.remove(p)
+            attempts = await asyncio.gather(*(self.runner.call(p, asked[p.name]) for p in batch))
             for provider, attempt in zip(batch, attempts, strict=True):
                 queried += self._record(provider, attempt, run, results, skipped)
             merged = merge(results, reliability=self.learning.reliability, pinned=pinned)
         return self._finish(merged, results, queried, skipped, options, run)
+
+    def _query_from(
+        self, query: Query, results: list[ProviderResult], pinned: dict[str, FieldValue]
+    ) -> Query:
+        merged = merge(results, reliability=self.learning.reliability, pinned=pinned)
+        return query.with_known({name: fv.value for name, fv in merged.winners.items()})
 
     def _pinned(self, query: Query) -> dict[str, FieldValue]:
         """The identifiers the caller gave: what they looked up is who they mean."""
@@ -268,31 +353,42 @@ class Waterfall:
             if (value := getattr(query, name)) is not None
         }
 
-    def _done(self, merged: Merged, options: RunOptions, mode: str) -> bool:
+    def _done(self, merged: Merged, options: RunOptions, run: Run) -> bool:
         if options.wanted is None or not merged.decisions:
             return False
         wanted = options.wanted | options.required
         if not wanted <= merged.decisions.keys():
             return False
-        _, record = self._confidences(merged, mode)
+        _, record = self._confidences(merged, run)
         return record >= max(options.stop_confidence, options.min_confidence)
 
-    def _doubtful(self, merged: Merged, options: RunOptions) -> frozenset[str]:
-        """Wanted fields known from one source only, at a calibrated confidence under
-        ``CONFIRM_BELOW`` or ``min_confidence``: a second opinion on them is worth a call."""
+    def _doubt(self, merged: Merged, options: RunOptions, run: Run) -> Doubt:
+        """What a second opinion is worth a call for. Paid providers: wanted fields known
+        from one source only, at a calibrated confidence under ``CONFIRM_BELOW`` or
+        ``min_confidence``. Free providers: any field only one paid vendor vouches for
+        (their confirmation costs nothing but a little latency: the company's own website
+        seconding a vendor's HQ address, or contradicting it)."""
         if options.wanted is None or options.min_value is None:
-            return frozenset()
+            return Doubt()
         wanted = options.wanted | options.required
         below = max(CONFIRM_BELOW, options.min_confidence)
         now = self.clock()
-        return frozenset(
+        weak = frozenset(
             name
-            for name, d in merged.decisions.items()
-            if name in wanted
-            and len(d.sources) == 1
-            and d.winner.source != "request"
-            and self.calibrator.field_confidence(self._field_raw(d, now)) < below
+            for name in _single_source(merged, lambda _source: False) & wanted
+            if self.calibrator.field_confidence(
+                self._field_raw(name, merged.decisions[name], now, run.scores)
+            )
+            < below
         )
+        return Doubt(weak, _single_source(merged, self._free))
+
+    def _free(self, source: str) -> bool:
+        """A free source's claim (the account's imports, a built-in's lookup) is not worth
+        a free second opinion: free confirmations check what vendors sold us. (The email
+        verifier re-reading the check the email finder just made would add nothing.)"""
+        provider = self.by_name.get(source)
+        return provider is not None and provider.cost_per_call + provider.cost_per_hit <= 0
 
     def _eligible(
         self,
@@ -300,13 +396,14 @@ class Waterfall:
         query: Query,
         known: dict[str, Any],
         options: RunOptions,
-        doubtful: frozenset[str] = frozenset(),
+        doubtful: Doubt | None = None,
     ) -> bool:
         # Skip a provider that could only tell us what we already know (list fields such
         # as the tech stack are never complete: every source can add to them), unless
         # it can second a doubtful field.
+        doubt = doubtful.of(provider) if doubtful else frozenset()
         redundant = options.skip_known and provider.fields - UNION_FIELDS <= known.keys()
-        redundant = redundant and not provider.fields & (UNION_FIELDS | doubtful)
+        redundant = redundant and not provider.fields & (UNION_FIELDS | doubt)
         return provider.accepts(query) and not redundant
 
     def _targets(
@@ -329,7 +426,7 @@ class Waterfall:
         options: RunOptions,
         pending: list[Provider],
         run: Run,
-        doubtful: frozenset[str] = frozenset(),
+        doubtful: Doubt | None = None,
     ) -> list[Provider]:
         """Drop providers whose expected gain does not pay for their expected cost."""
         if options.providers is not None or options.min_value is None:
@@ -338,7 +435,8 @@ class Waterfall:
         kept = []
         for p in eligible:
             outlook = self.outlook(p)
-            if worth_calling(p, missing, outlook, wanted, options.min_value, doubtful):
+            doubt = doubtful.of(p) if doubtful else frozenset()
+            if worth_calling(p, missing, outlook, wanted, options.min_value, doubt):
                 kept.append(p)
             else:
                 pending.remove(p)
@@ -351,14 +449,15 @@ class Waterfall:
         known: dict[str, Any],
         query: Query,
         options: RunOptions,
-        doubtful: frozenset[str] = frozenset(),
+        doubtful: Doubt | None = None,
     ) -> Provider | None:
         if self.strategy != "adaptive" or options.providers is not None:
             return eligible[0]
         if eligible[0].name == "kb":
             return eligible[0]  # the account's own data first, always
         missing, wanted = self._targets(known, query, options)
-        return pick_adaptive(eligible, missing, self.outlook, wanted, doubtful) or eligible[0]
+        doubt = (doubtful or Doubt()).of
+        return pick_adaptive(eligible, missing, self.outlook, wanted, doubt) or eligible[0]
 
     def _within_budget(
         self,
@@ -414,25 +513,37 @@ class Waterfall:
         run.cost += cost
         return 1
 
-    def _raw(self, merged: Merged) -> tuple[dict[str, float], float]:
+    def _raw(self, merged: Merged, run: Run) -> tuple[dict[str, float], float]:
         now = self.clock()
-        raw = {name: self._field_raw(d, now) for name, d in merged.decisions.items()}
+        raw = {
+            name: self._field_raw(name, d, now, run.scores) for name, d in merged.decisions.items()
+        }
         core = [raw[n] for n in CORE_FIELDS if n in raw]
         return raw, record_score(core)
 
-    def _field_raw(self, d: FieldDecision, now: datetime) -> float:
-        return field_score(
-            d.winner.confidence,
-            len(d.sources),
-            d.contenders,
-            self.learning.reliability(source_of(d.winner)),
-            (now - d.winner.observed_at).total_seconds() / 86400,
-        )
+    def _field_raw(
+        self, name: str, d: FieldDecision, now: datetime, memo: dict[tuple[Any, ...], float]
+    ) -> float:
+        """The field's evidence score (memoized per run: a decision that did not change
+        between two merges keeps its winner object, support and contenders)."""
+        key = (name, id(d.winner), len(d.sources), d.contenders)
+        score = memo.get(key)
+        if score is None:
+            score = memo[key] = field_score(
+                d.winner.confidence,
+                len(d.sources),
+                d.contenders,
+                self.learning.reliability(source_of(d.winner), name),
+                (now - d.winner.observed_at).total_seconds() / 86400,
+            )
+        return score
 
-    def _confidences(self, merged: Merged, mode: str) -> tuple[dict[str, float], float]:
-        raw, record = self._raw(merged)
-        out = {name: self.calibrator.field_confidence(r) for name, r in raw.items()}
-        return out, self.calibrator.record_confidence(record, mode)
+    def _confidences(
+        self, merged: Merged, run: Run, raw: tuple[dict[str, float], float] | None = None
+    ) -> tuple[dict[str, float], float]:
+        fields, record = raw or self._raw(merged, run)
+        out = {name: self.calibrator.field_confidence(r) for name, r in fields.items()}
+        return out, self.calibrator.record_confidence(record, run.mode)
 
     def _finish(
         self,
@@ -443,9 +554,9 @@ class Waterfall:
         options: RunOptions,
         run: Run,
     ) -> Enrichment:
-        confidences, record = self._confidences(merged, run.mode)
+        run.raw_fields, run.raw_record = self._raw(merged, run)
+        confidences, record = self._confidences(merged, run, (run.raw_fields, run.raw_record))
         run.merged, run.confidences, run.results = merged, confidences, results
-        run.raw_fields, run.raw_record = self._raw(merged)
         self._learn_agreement(merged, results)
         fields = {
             name: FieldValue(fv.value, fv.source, fv.observed_at, confidences[name])
@@ -474,21 +585,23 @@ class Waterfall:
         )
 
     def _learn_agreement(self, merged: Merged, results: list[ProviderResult]) -> None:
+        """Per provider and field, whether its value was the merged one, where several
+        sources spoke. List fields that are a union of partial views (the tech stack)
+        teach nothing: a source that saw part of it is not wrong."""
         if len(results) < 2:
             return
-        tally: dict[str, Counter[str]] = {}
+        tally: dict[str, list[tuple[str, bool]]] = {}
         for name, d in merged.decisions.items():
-            if d.contenders < 2:
+            if d.contenders < 2 or name in UNION_FIELDS:
                 continue
             winner = value_key(d.winner.value)
             for result in results:
                 fv = result.fields.get(name)
                 if fv is None or fv.value is None:
                     continue
-                verdict = "agree" if value_key(fv.value) == winner else "disagree"
-                tally.setdefault(result.provider, Counter())[verdict] += 1
-        for provider, counts in tally.items():
-            self.learning.record_agreement(provider, counts["agree"], counts["disagree"])
+                tally.setdefault(result.provider, []).append((name, value_key(fv.value) == winner))
+        for provider, verdicts in tally.items():
+            self.learning.record_agreement(provider, verdicts)
 
 
 def _latest(fields: dict[str, FieldValue]) -> datetime | None:

@@ -154,6 +154,11 @@ class PhoneProvider:
 
     name = "phone"
     requires_key = False
+    offline = True
+    """Answers from the numbering-plan metadata: no network, so the waterfall lets it
+    check a phone type even after its early stop."""
+    reads = frozenset(PHONE_KEYS)
+    """The numbers it looks at: asked again when one changes during a waterfall."""
     cost_per_call = 0.0
     cost_per_hit = 0.0
     fields = frozenset({"phone_type", "country", "country_code", "timezone", "company_hq_country"})
@@ -183,7 +188,9 @@ class PhoneProvider:
             name: FieldValue(value, self.name, now, confidence)
             for name, (value, confidence) in raw.items()
         }
-        return ProviderResult(provider=self.name, matched=True, fields=fields)
+        # The line type is said of this number only (the merge keeps it to it).
+        about = {"phone": phone.e164} if phone is not None else {}
+        return ProviderResult(provider=self.name, matched=True, fields=fields, about=about)
 
 
 def _numbers(query: Query) -> dict[str, PhoneIntel | None]:

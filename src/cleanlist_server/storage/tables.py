@@ -208,6 +208,7 @@ provider_stats = Table(
     Column("field_hits", Json, nullable=False),
     Column("agreements", Integer, nullable=False),
     Column("disagreements", Integer, nullable=False),
+    Column("field_agreements", Json, nullable=False, server_default="{}"),
     Column("breaker", String(12), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )

@@ -96,7 +96,7 @@ def test_reliability_breaks_ties_of_support_and_recency() -> None:
     rel = {"a": 0.2, "b": 0.9}
     merged = merge(
         [result("a", title=("CTO", 1)), result("b", title=("CEO", 1))],
-        reliability=lambda name: rel[name],
+        reliability=lambda name, _field: rel[name],
     )
     assert merged.winners["title"].value == "CEO"
 
@@ -175,14 +175,14 @@ def test_answers_about_another_company_stay_out_of_the_employment() -> None:
 def test_reliability_beats_a_slightly_newer_observation() -> None:
     rel = {"a": 0.95, "b": 0.6}
     results = [result("a", title=("CTO", 1)), result("b", title=("CEO", 40))]
-    merged = merge(results, reliability=lambda name: rel[name])
+    merged = merge(results, reliability=lambda name, _field: rel[name])
     assert merged.winners["title"].value == "CTO"  # 39 days apart: equally current
 
 
 def test_a_much_newer_observation_beats_reliability() -> None:
     rel = {"a": 0.95, "b": 0.6}
     results = [result("a", title=("CTO", 1)), result("b", title=("CEO", 90))]
-    merged = merge(results, reliability=lambda name: rel[name])
+    merged = merge(results, reliability=lambda name, _field: rel[name])
     assert merged.winners["title"].value == "CEO"
 
 
@@ -192,5 +192,121 @@ def test_the_newest_employer_wins_whatever_the_reliability() -> None:
         result("a", company_domain=("old.test", 1)),
         result("b", company_domain=("new.test", 20)),
     ]
-    merged = merge(results, reliability=lambda name: rel[name])
+    merged = merge(results, reliability=lambda name, _field: rel[name])
     assert merged.winners["company_domain"].value == "new.test"
+
+
+def test_settled_fields_count_every_confirmation_whatever_its_age() -> None:
+    # Same employer: an address two sources gave months ago is still confirmed twice.
+    merged = merge(
+        [
+            result("a", company_domain=("acme.test", 0), email=("ann.lee@acme.test", 0)),
+            result("b", company_domain=("acme.test", 10), email=("ann.lee@acme.test", 10)),
+            result("c", company_domain=("acme.test", 300), email=("annlee@acme.test", 300)),
+        ]
+    )
+    assert merged.winners["email"].value == "ann.lee@acme.test"
+    assert merged.decisions["email"].sources == ("a", "b")
+
+
+def test_a_settled_fact_goes_to_the_more_reliable_source_not_the_newer() -> None:
+    rel = {"site": 0.99, "vendor": 0.7}
+    results = [
+        result("site", company_hq_location=("Sacramento, CA", 0)),
+        result("vendor", company_hq_location=("Cork, Ireland", 200)),
+    ]
+    merged = merge(results, reliability=lambda name, _field: rel[name])
+    assert merged.winners["company_hq_location"].value == "Sacramento, CA"
+
+
+def test_role_confirmations_expire_after_a_year() -> None:
+    merged = merge(
+        [
+            result("a", title=("Account Executive", 0)),
+            result("b", title=("Account Executive", 20)),
+            result("c", title=("Sales Director", 400)),  # promoted: seen 380+ days later
+        ]
+    )
+    assert merged.winners["title"].value == "Sales Director"
+    # within the year, two confirmations still beat one newer title
+    merged = merge(
+        [
+            result("a", title=("Account Executive", 200)),
+            result("b", title=("Account Executive", 220)),
+            result("c", title=("Sales Director", 400)),
+        ]
+    )
+    assert merged.winners["title"].value == "Account Executive"
+
+
+def test_reliability_is_asked_per_field() -> None:
+    # "a" is right about titles and wrong about phones; "b" the other way round.
+    rel = {("a", "title"): 0.95, ("a", "phone"): 0.4, ("b", "title"): 0.5, ("b", "phone"): 0.9}
+    merged = merge(
+        [
+            result("a", title=("CTO", 1), phone=("+14155550100", 1)),
+            result("b", title=("CEO", 1), phone=("+14155550199", 1)),
+        ],
+        reliability=lambda name, field: rel[name, field],
+    )
+    assert merged.winners["title"].value == "CTO"
+    assert merged.winners["phone"].value == "+14155550199"
+
+
+def test_a_status_only_speaks_of_the_address_it_was_given_for() -> None:
+    checked_old = ProviderResult(
+        "verifier",
+        True,
+        {"email_status": FieldValue("invalid", "verifier", T0 + timedelta(days=9), 0.9)},
+        about={"email": "ann@old.test"},
+    )
+    merged = merge(
+        [
+            result("a", email=("ann@acme.test", 1), email_status=("valid", 1)),
+            result("b", email=("ann@acme.test", 2)),
+            result("c", email=("a.lee@acme.test", 3), email_status=("catch-all", 3)),
+            checked_old,
+        ]
+    )
+    assert merged.winners["email"].value == "ann@acme.test"
+    decision = merged.decisions["email_status"]
+    assert decision.winner.value == "valid"  # neither c's nor the verifier's verdict
+    assert {fv.value for fv in decision.rejected} == {"catch-all", "invalid"}
+
+
+def test_an_echoed_identifier_is_no_confirmation() -> None:
+    # A verifier's answer is *about* the address: it does not second it against another.
+    echo = ProviderResult(
+        "verifier",
+        True,
+        {"email_status": FieldValue("valid", "verifier", T0, 0.9)},
+        about={"email": "annlee@acme.test"},
+    )
+    merged = merge(
+        [
+            result("a", email=("ann.lee@acme.test", 1)),
+            result("b", email=("ann.lee@acme.test", 2)),
+            result("c", email=("annlee@acme.test", 3)),
+            echo,
+        ]
+    )
+    assert merged.winners["email"].value == "ann.lee@acme.test"
+    assert "email_status" not in merged.winners  # said of an address the merge did not keep
+
+
+def test_a_phone_type_follows_the_chosen_number() -> None:
+    intel = ProviderResult(
+        "phone",
+        True,
+        {"phone_type": FieldValue("mobile", "phone", T0, 0.9)},
+        about={"phone": "+14155550199"},
+    )
+    merged = merge(
+        [
+            result("a", phone=("+14155550100", 1), phone_type=("direct_dial", 1)),
+            result("b", phone=("+14155550100", 2)),
+            intel,
+        ]
+    )
+    assert merged.winners["phone"].value == "+14155550100"
+    assert merged.winners["phone_type"].value == "direct_dial"

@@ -132,13 +132,25 @@ async def test_explicit_providers_order_for_one_call() -> None:
 
 
 async def test_parallel_mode_calls_at_once() -> None:
-    slow = [Fake(f"p{i}", {f"x{i}": 1, **PERSON}, delay=0.2) for i in range(4)]
-    loop = asyncio.get_running_loop()
-    started = loop.time()
+    inflight: list[int] = [0, 0]  # now, most at once
+
+    class Counting(Fake):
+        async def lookup(self, query: Query) -> ProviderResult:
+            inflight[0] += 1
+            inflight[1] = max(inflight[1], inflight[0])
+            try:
+                return await super().lookup(query)
+            finally:
+                inflight[0] -= 1
+
+    slow = [Counting(f"p{i}", {f"x{i}": 1, **PERSON}, delay=0.05) for i in range(4)]
     out = await waterfall(*slow, parallel=True).run(Q, ALL)
-    elapsed = loop.time() - started
     assert out.providers_queried == 4
-    assert elapsed < 0.6  # four 0.2 s calls overlapped (sequential would take 0.8 s)
+    assert inflight[1] == 4  # all four calls were in flight together
+    sequential = [Counting(f"s{i}", {f"x{i}": 1, **PERSON}, delay=0.05) for i in range(4)]
+    inflight[1] = 0
+    await waterfall(*sequential).run(Q, ALL)
+    assert inflight[1] == 1
 
 
 async def test_checks_alone_are_not_a_match() -> None:
@@ -213,3 +225,86 @@ async def test_a_doubtful_wanted_field_is_worth_a_second_opinion() -> None:
     sure, again = Fake("sure", person, confidence=0.99), Fake("again", {"title": "CEO"})
     await waterfall(sure, again).run(Q, RunOptions(wanted=wanted, stop_confidence=0.5))
     assert not again.seen
+
+
+async def test_reliability_is_learned_per_field_and_never_from_unions() -> None:
+    learning = Learning()
+    g1 = Fake("g1", {**PERSON, "phone": "+14155550100", "company_tech_stack": ["React"]})
+    g2 = Fake("g2", {**PERSON, "phone": "+14155550100", "company_tech_stack": ["HubSpot"]})
+    # right about everything but the phone; saw another part of the tech stack
+    dialer = Fake("dialer", {**PERSON, "phone": "+14155550199", "company_tech_stack": ["Vue"]})
+    wf = waterfall(g1, g2, dialer, learning=learning)
+    for _ in range(20):
+        await wf.run(Q, RunOptions(wanted=None, skip_known=False, min_value=None))
+    assert learning.reliability("dialer", "title") > 0.9
+    assert learning.reliability("dialer", "phone") < 0.5 < learning.reliability("g1", "phone")
+    assert learning.reliability("dialer", "company_tech_stack") == learning.reliability("dialer")
+    assert learning.total("g1").field_disagreed["company_tech_stack"] == 0
+
+
+class Intel(Fake):
+    """A free provider that answers from local data about the phone already found."""
+
+    offline = True
+    reads = frozenset({"phone"})
+
+    async def lookup(self, query: Query) -> ProviderResult:
+        self.seen.append(query)
+        number = query.value("phone")
+        kind = "mobile" if str(number).endswith("99") else "direct_dial"
+        return ProviderResult(
+            self.name,
+            True,
+            {"phone_type": FieldValue(kind, self.name, T, 0.9)},
+            about={"phone": number},
+        )
+
+
+async def test_an_offline_provider_checks_a_number_found_after_it_ran() -> None:
+    # The numbering plan is asked again when the record's number changes, and its new
+    # answer replaces the old one (the provider counts once in providers_queried).
+    first = Fake("first", {**PERSON, "phone": "+14155550100"}, cost_per_hit=1)
+    intel = Intel("intel", needs="phone", fields=frozenset({"phone_type"}))
+    later = Fake("later", {"phone": "+14155550199"}, cost_per_hit=1)
+    boss = Fake("boss", {"phone": "+14155550199"}, cost_per_hit=1)
+    trace = Run()
+    every = RunOptions(wanted=None, min_value=None, skip_known=False)
+    out = await waterfall(first, intel, later, boss).run(Q, every, trace=trace)
+    assert [q.value("phone") for q in intel.seen] == ["+14155550100", "+14155550199"]
+    assert out.fields["phone"].value == "+14155550199"
+    assert out.fields["phone_type"].value == "mobile"
+    assert out.providers_queried == 4
+    assert [c.provider for c in trace.calls].count("intel") == 2
+
+
+async def test_an_offline_provider_confirms_even_after_the_early_stop() -> None:
+    intel = Intel("intel", needs="phone", fields=frozenset({"phone_type"}))
+    vendor = Fake(
+        "vendor", {**PERSON, "phone": "+14155550199", "phone_type": "direct_dial"}, cost_per_hit=1
+    )
+    wanted = RunOptions(wanted=frozenset(PERSON) | {"phone"}, stop_confidence=0.0)
+    out = await waterfall(vendor, intel).run(Q, wanted)
+    assert len(intel.seen) == 1  # the record was done, but the check costs nothing
+    assert out.fields["phone_type"].value in ("mobile", "direct_dial")
+    assert out.providers_queried == 2
+
+
+async def test_a_free_provider_is_asked_to_second_a_single_source_field() -> None:
+    vendor = Fake("vendor", {**PERSON, "company_industry": "Retail"}, cost_per_hit=2)
+    site = Fake(
+        "site",
+        {"company_industry": "Software", "company_name": "Acme"},
+        needs="company_domain",
+        cost_per_hit=0,
+    )
+    paid = Fake("paid", {"company_industry": "Software"}, needs="company_domain", cost_per_hit=5)
+    options = RunOptions(wanted=frozenset({"email"}), stop_confidence=1.0)
+    out = await waterfall(vendor, site, paid, learning=Learning()).run(Q, options)
+    assert len(site.seen) == 1  # everything it knows was known, from one source each
+    assert not paid.seen  # a paid second opinion only for weak wanted fields
+    assert out.fields["company_industry"].value in ("Retail", "Software")
+    # what a free source said is not worth a free second opinion
+    own = Fake("own", {**PERSON, "company_industry": "Retail"})
+    site = Fake("site", {"company_industry": "Software"}, needs="company_domain")
+    await waterfall(own, site, learning=Learning()).run(Q, options)
+    assert not site.seen

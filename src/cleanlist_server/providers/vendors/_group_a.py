@@ -126,11 +126,20 @@ def verdict(
     **extra: Any,
 ) -> ProviderResult:
     """A verifier's answer about ``email`` (``extra``: other raw fields it told). No status
-    (an inconclusive one) is a miss, so the next verifier in the waterfall still gets to try."""
+    (an inconclusive one) is a miss, so the next verifier in the waterfall still gets to try.
+
+    The address is what the answer is *about* (``ProviderResult.about``), not a finding:
+    a verifier echoing the address it was asked about confirms nothing of whose it is,
+    and its status only holds for that address (the merge keeps it to it)."""
     if status is None or status == "unknown":
         return ProviderResult.miss(adapter.name)
     raw = {**extra, "email": email, "email_status": status}
     seen = observed_at or adapter.clock()  # a verification is a live check
-    return adapter.result(
+    result = adapter.result(
         raw, observed_at=seen, confidence=VERDICT_CONFIDENCE, employer_from_email=False
     )
+    checked = result.fields.pop("email", None)
+    result.fields.pop("email_free_provider", None)  # derived from the address, no finding
+    if checked is not None:
+        result.about["email"] = checked.value
+    return result

@@ -44,7 +44,7 @@ ERRORS: Final = frozenset(
 
 class NeverBounceProvider(HttpProvider):
     name = "neverbounce"
-    fields = returns("email", "email_status")
+    fields = returns("email_status")
     not_found = frozenset[int]()  # a verifier always answers; a 404 is a wrong path
 
     def accepts(self, query: Query) -> bool:

@@ -52,7 +52,7 @@ class KeyOrCredits(ProviderAuthError):
 
 class ZeroBounceProvider(HttpProvider):
     name = "zerobounce"
-    fields = returns("email", "email_status", "first_name", "last_name")
+    fields = returns("email_status", "first_name", "last_name")
     not_found = frozenset[int]()  # a verifier always answers; a 404 is a wrong path
 
     def accepts(self, query: Query) -> bool:
