@@ -317,15 +317,34 @@ def judge(name: str, population: Population, outcomes: Iterable[Outcome]) -> Rep
     )
 
 
+@dataclass(frozen=True)
+class Duel:
+    """One provider against our record, on the (person, field) values it delivered in the
+    query-all run."""
+
+    values: int
+    theirs: float
+    """Its accuracy on those values."""
+    ours: float
+    """Ours on the same person and field; a value we did not deliver counts as wrong."""
+    shared: int
+    """Of those values, the ones we delivered too."""
+    theirs_shared: float
+    ours_shared: float
+    """Both accuracies on the shared values only: accuracy, with fill set aside."""
+
+
 def head_to_head(
     population: Population, query_all: Iterable[Outcome], ours: Iterable[Outcome]
-) -> dict[str, tuple[float, float, int]]:
-    """Per provider, on exactly the (person, field) values it delivered in the query-all
-    run: its accuracy, and the accuracy of our record on the same person and field."""
+) -> dict[str, Duel]:
+    """Per provider, its values in the query-all run against our record's."""
     mine = {o.person: o for o in ours}
+    n: Counter[str] = Counter()
     theirs: Counter[str] = Counter()
     we: Counter[str] = Counter()
-    n: Counter[str] = Counter()
+    both: Counter[str] = Counter()
+    theirs_both: Counter[str] = Counter()
+    we_both: Counter[str] = Counter()
     for out in query_all:
         truth = population.contact(population.people[out.person])
         record = mine[out.person].fields
@@ -333,10 +352,27 @@ def head_to_head(
             for f, fv in result.fields.items():
                 if f not in JUDGED or truth.get(f) is None:
                     continue
-                n[result.provider] += 1
-                theirs[result.provider] += correct(f, fv.value, truth[f])
-                we[result.provider] += record.get(f) is not None and correct(f, record[f], truth[f])
-    return {p: (theirs[p] / n[p], we[p] / n[p], n[p]) for p in n}
+                p = result.provider
+                right = correct(f, fv.value, truth[f])
+                ok = record.get(f) is not None and correct(f, record[f], truth[f])
+                n[p] += 1
+                theirs[p] += right
+                we[p] += ok
+                if record.get(f) is not None:
+                    both[p] += 1
+                    theirs_both[p] += right
+                    we_both[p] += ok
+    return {
+        p: Duel(
+            values=n[p],
+            theirs=theirs[p] / n[p],
+            ours=we[p] / n[p],
+            shared=both[p],
+            theirs_shared=theirs_both[p] / both[p] if both[p] else 0.0,
+            ours_shared=we_both[p] / both[p] if both[p] else 0.0,
+        )
+        for p in n
+    }
 
 
 def single_provider_accuracy(
@@ -360,6 +396,7 @@ __all__ = [
     "COMMERCIAL",
     "FREE",
     "ORDER",
+    "Duel",
     "MarketHandle",
     "Outcome",
     "Report",

@@ -102,27 +102,35 @@ async def main(people: int, latency: float) -> None:
     print("\nsingle providers (accuracy of the fields each delivered in query-all):")
     for name, (acc, n) in sorted(singles.items(), key=lambda kv: -kv[1][0]):
         print(f"  {name:12s} {acc:6.2%} over {n} fields")
-    print("\nhead to head: each provider's values vs our record on the same person and field")
-    print("  (a value we did not deliver counts as wrong for us)")
+    print(
+        "\nhead to head: each provider's values in query-all vs our record, same person and field"
+    )
+    print("  accuracy on the values both delivered (theirs / static / adaptive), then coverage:")
+    print("  how many of its values our record matched (a value we did not deliver is wrong)")
     duels = {
         n: head_to_head(population, outcomes["query-all"], outcomes[n])
         for n in ("static", "adaptive")
     }
     for name in sorted(singles, key=lambda p: -singles[p][0]):
-        theirs, ours_static, count = duels["static"][name]
-        ours_adaptive = duels["adaptive"][name][1]
+        s, a = duels["static"][name], duels["adaptive"][name]
         print(
-            f"  {name:12s} theirs {theirs:6.2%}  static {ours_static:6.2%}  "
-            f"adaptive {ours_adaptive:6.2%}  over {count} values"
+            f"  {name:12s} shared: theirs {s.theirs_shared:6.2%}  static {s.ours_shared:6.2%}  "
+            f"adaptive {a.ours_shared:6.2%} ({s.shared}/{a.shared} values)   all: theirs "
+            f"{s.theirs:6.2%}  static {s.ours:6.2%}  adaptive {a.ours:6.2%} ({s.values} values)"
         )
     for name in ("static", "adaptive"):
         r = reports[name]
-        beaten = sum(ours >= theirs for theirs, ours, _ in duels[name].values())
+        duel = duels[name].values()
+        beaten = sum(d.ours_shared >= d.theirs_shared for d in duel)
+        covered = sum(d.ours >= d.theirs for d in duel)
+        best = max(singles.items(), key=lambda kv: kv[1][0])
         print(
             f"{name}: fill {r.fill_rate / base.fill_rate:.1%} of query-all (aim >= 97%), "
             f"cost {r.total_cost / base.total_cost:.1%} of query-all (aim <= 40%), "
-            f"accuracy {r.accuracy_rate:.2%}, at least as accurate as {beaten} of "
-            f"{len(duels[name])} single providers head to head, ECE {r.ece:.3f} (aim < 0.05)"
+            f"accuracy {r.accuracy_rate:.2%} (best single provider: {best[0]} "
+            f"{best[1][0]:.2%} over {best[1][1]} values), head to head at least as accurate as "
+            f"{beaten} of {len(duels[name])} providers on shared values ({covered} counting "
+            f"values we did not deliver as wrong), ECE {r.ece:.3f} (aim < 0.05)"
         )
 
 

@@ -81,6 +81,9 @@ class ProviderResult:
     """The identifiers the answer is about when they are not among its fields (the
     domain a website was fetched for): never counted as confirmation, but an answer
     about another company than the chosen employer is kept out of the employment."""
+    first_party: frozenset[str] = frozenset()
+    """Fields this answer read from what the subject publishes about itself (a company's
+    own homepage: its address, phone, profiles): they win their field in the merge."""
 
     @classmethod
     def miss(cls, provider: str) -> ProviderResult:

@@ -146,6 +146,10 @@ def merge(
     """Merge provider answers; ``pinned`` values (the identifiers the caller gave) win
     their field outright, other values for it become rejected candidates."""
     matched = [r for r in results if r.matched]
+    authority: dict[str, set[str]] = {}
+    for r in matched:
+        for name in r.first_party:
+            authority.setdefault(name, set()).add(r.provider)
     candidates: dict[str, list[Candidate]] = {}
     for rank, result in enumerate(matched):
         for name, fv in result.fields.items():
@@ -198,7 +202,7 @@ def merge(
             kept = _about(kept, matched, subject, decisions[subject].winner.value)
         if not kept:
             continue
-        decision = _decide(kept, reliability, support_window, name)
+        decision = _decide(kept, reliability, support_window, name, authority.get(name))
         dropped = tuple(c.value for c in cands if c not in kept)
         decisions[name] = FieldDecision(
             decision.winner, decision.sources, decision.contenders, decision.rejected + dropped
@@ -257,7 +261,11 @@ def _union(cands: list[Candidate]) -> FieldDecision:
 
 
 def _decide(
-    cands: list[Candidate], reliability: Reliability, window: timedelta, name: str = ""
+    cands: list[Candidate],
+    reliability: Reliability,
+    window: timedelta,
+    name: str = "",
+    authority: set[str] | None = None,
 ) -> FieldDecision:
     if name in UNION_FIELDS and all(isinstance(c.value.value, list) for c in cands):
         return _union(cands)
@@ -285,11 +293,16 @@ def _decide(
         first = min(c.rank for c in group)
         return (-support(key), -latest(key), -best_rel, first)
 
-    best_key = min(groups, key=rank)
+    # A first-party value (what the subject publishes about itself) wins its field; the
+    # usual order only decides between first-party sources that disagree.
+    keys = [
+        k for k in groups if authority and any(source_of(c.value) in authority for c in groups[k])
+    ] or list(groups)
+    best_key = min(keys, key=rank)
     if not employer:
         margin = RECENCY_MARGIN.total_seconds() if role else math.inf
         top = support(best_key)
-        close = [k for k in groups if support(k) == top and latest(best_key) - latest(k) <= margin]
+        close = [k for k in keys if support(k) == top and latest(best_key) - latest(k) <= margin]
         best_key = min(close, key=lambda k: (rank(k)[2], rank(k)[1], rank(k)[3]))
     group = groups[best_key]
     # The representative: the most recent observation of the winning value.

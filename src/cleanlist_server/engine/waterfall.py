@@ -133,11 +133,14 @@ def _single_source(merged: Merged, excluded: Callable[[str], bool]) -> frozenset
     )
 
 
+def is_free(provider: Provider) -> bool:
+    return provider.cost_per_call + provider.cost_per_hit <= 0
+
+
 def is_offline(provider: Provider) -> bool:
     """A free provider that answers from local data, with no network call (an optional
     ``offline`` attribute): it may confirm fields even after the early stop."""
-    free = provider.cost_per_call + provider.cost_per_hit <= 0
-    return free and bool(getattr(provider, "offline", False))
+    return is_free(provider) and bool(getattr(provider, "offline", False))
 
 
 def _rereads(provider: Provider) -> bool:
@@ -161,8 +164,7 @@ class Doubt:
     """Every single-source field: worth a free call."""
 
     def of(self, provider: Provider) -> frozenset[str]:
-        free = provider.cost_per_call + provider.cost_per_hit <= 0
-        return self.single if free else self.weak
+        return self.single if is_free(provider) else self.weak
 
 
 @dataclass(slots=True)
@@ -295,7 +297,7 @@ class Waterfall:
                 pending = [p for p in pending if is_offline(p) and p.fields & single]
                 if not pending:
                     break
-            doubtful = self._doubt(merged, options, run)
+            doubtful = self._doubt(merged, options, run, pending)
             eligible = [
                 p
                 for p in pending
@@ -362,7 +364,9 @@ class Waterfall:
         _, record = self._confidences(merged, run)
         return record >= max(options.stop_confidence, options.min_confidence)
 
-    def _doubt(self, merged: Merged, options: RunOptions, run: Run) -> Doubt:
+    def _doubt(
+        self, merged: Merged, options: RunOptions, run: Run, pending: Sequence[Provider]
+    ) -> Doubt:
         """What a second opinion is worth a call for. Paid providers: wanted fields known
         from one source only, at a calibrated confidence under ``CONFIRM_BELOW`` or
         ``min_confidence``. Free providers: any field only one paid vendor vouches for
@@ -370,6 +374,9 @@ class Waterfall:
         seconding a vendor's HQ address, or contradicting it)."""
         if options.wanted is None or options.min_value is None:
             return Doubt()
+        single = _single_source(merged, self._free)
+        if all(is_free(p) for p in pending):
+            return Doubt(frozenset(), single)  # no paid call left to weigh
         wanted = options.wanted | options.required
         below = max(CONFIRM_BELOW, options.min_confidence)
         now = self.clock()
@@ -381,14 +388,14 @@ class Waterfall:
             )
             < below
         )
-        return Doubt(weak, _single_source(merged, self._free))
+        return Doubt(weak, single)
 
     def _free(self, source: str) -> bool:
         """A free source's claim (the account's imports, a built-in's lookup) is not worth
         a free second opinion: free confirmations check what vendors sold us. (The email
         verifier re-reading the check the email finder just made would add nothing.)"""
         provider = self.by_name.get(source)
-        return provider is not None and provider.cost_per_call + provider.cost_per_hit <= 0
+        return provider is not None and is_free(provider)
 
     def _eligible(
         self,

@@ -79,6 +79,23 @@ DEFAULT_URL_TEMPLATE = "https://{domain}/"
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_MAX_REDIRECTS = 5
 OFF_DOMAIN_FACTOR = 0.5
+FIRST_PARTY = frozenset(
+    {
+        "company_description",
+        "company_phone",
+        "company_linkedin_url",
+        "company_twitter_url",
+        "company_founded_year",
+        "company_employee_count",
+        "company_size",
+        "company_hq_location",
+        "company_hq_city",
+        "company_hq_country",
+    }
+)
+"""What the company says about itself on its own site (not redirected elsewhere): the
+merge lets these win over vendors' copies. Not the name (the employer is decided from
+who placed the person where) and not the tech stack (a union of partial views)."""
 
 CONFIDENCE: dict[str, float] = {
     "jsonld_name": 0.9,
@@ -609,14 +626,19 @@ class WebsiteProvider:
         values = facts_to_fields(facts, domain=domain)
         if not values:
             return ProviderResult.miss(self.name)
-        factor = 1.0 if _same_site(page.url, _site_of(start)) else OFF_DOMAIN_FACTOR
+        own = _same_site(page.url, _site_of(start))
+        factor = 1.0 if own else OFF_DOMAIN_FACTOR
         now = self.clock()
         fields = {
             name: FieldValue(value, self.name, now, round(confidence * factor, 4))
             for name, (value, confidence) in values.items()
         }
         return ProviderResult(
-            provider=self.name, matched=True, fields=fields, about={"company_domain": domain}
+            provider=self.name,
+            matched=True,
+            fields=fields,
+            about={"company_domain": domain},
+            first_party=FIRST_PARTY & fields.keys() if own else frozenset(),
         )
 
     async def fetch(self, url: str) -> Page | None:

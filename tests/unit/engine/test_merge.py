@@ -310,3 +310,40 @@ def test_a_phone_type_follows_the_chosen_number() -> None:
     )
     assert merged.winners["phone"].value == "+14155550100"
     assert merged.winners["phone_type"].value == "direct_dial"
+
+
+def test_what_a_company_publishes_about_itself_wins_over_vendor_copies() -> None:
+    site = ProviderResult(
+        "website",
+        True,
+        {
+            "company_linkedin_url": FieldValue(
+                "https://linkedin.com/company/acme", "website", T0, 0.9
+            ),
+            "company_tech_stack": FieldValue(["React"], "website", T0, 0.7),
+        },
+        about={"company_domain": "acme.test"},
+        first_party=frozenset({"company_linkedin_url"}),
+    )
+    copies = [
+        result(v, company_domain=("acme.test", 1), company_linkedin_url=(url, 1))
+        for v, url in (
+            ("a", "https://linkedin.com/company/acmehq"),
+            ("b", "https://linkedin.com/company/acmehq"),
+            ("c", "https://linkedin.com/company/acme"),
+        )
+    ]
+    merged = merge([*copies, site])
+    decision = merged.decisions["company_linkedin_url"]
+    assert decision.winner.value == "https://linkedin.com/company/acme"  # 2 vendors said hq
+    assert set(decision.sources) == {"c", "website"}
+    # the same homepage about another company is kept out of the employment altogether
+    elsewhere = ProviderResult(
+        "website",
+        True,
+        dict(site.fields),
+        about={"company_domain": "old.test"},
+        first_party=site.first_party,
+    )
+    merged = merge([*copies, elsewhere])
+    assert merged.winners["company_linkedin_url"].value == "https://linkedin.com/company/acmehq"

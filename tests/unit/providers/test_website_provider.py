@@ -584,6 +584,9 @@ async def test_redirects_within_the_site_are_followed() -> None:
     )
     result = await provider.lookup(query_for(company.domain))
     assert result.fields["company_name"].confidence == 0.9
+    # its own site: what it says of its address, phone and profiles is first-party
+    assert "company_hq_city" in result.first_party <= result.fields.keys()
+    assert not result.first_party & {"company_name", "company_tech_stack"}
     page = await provider.fetch("https://acmerobotics.test/")
     assert page is not None and page.url == "https://www.acmerobotics.test/en-us/"
 
@@ -598,6 +601,7 @@ async def test_a_redirect_to_another_company_lowers_every_confidence() -> None:
     assert result.fields["company_name"].value == "Megacorp"
     assert result.fields["company_name"].confidence == 0.45
     assert result.fields["company_tech_stack"].confidence == 0.35
+    assert not result.first_party  # another company's site speaks for nobody here
 
 
 async def test_redirect_loops_and_odd_targets_are_bad_responses() -> None:
