@@ -612,5 +612,7 @@ class Waterfall:
 
 
 def _latest(fields: dict[str, FieldValue]) -> datetime | None:
-    seen = [fv.observed_at for fv in fields.values()]
+    """When the data was last confirmed: the newest observation of a source (the caller's
+    own identifiers, echoed back, confirm nothing)."""
+    seen = [fv.observed_at for fv in fields.values() if fv.source != "request"]
     return max(seen) if seen else None

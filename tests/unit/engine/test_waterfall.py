@@ -308,3 +308,10 @@ async def test_a_free_provider_is_asked_to_second_a_single_source_field() -> Non
     site = Fake("site", {"company_industry": "Software"}, needs="company_domain")
     await waterfall(own, site, learning=Learning()).run(Q, options)
     assert not site.seen
+
+
+async def test_enriched_at_is_the_newest_observation_not_the_request() -> None:
+    # The email the caller gave is echoed back as of now; it confirms nothing.
+    out = await waterfall(Fake("a", dict(PERSON))).run(Q, ALL)
+    assert out.fields["email"].source == "request"
+    assert out.enriched_at == T
