@@ -79,8 +79,9 @@ DEFAULT_URL_TEMPLATE = "https://{domain}/"
 DEFAULT_MAX_BYTES = 2 * 1024 * 1024
 DEFAULT_MAX_REDIRECTS = 5
 OFF_DOMAIN_FACTOR = 0.5
-FIRST_PARTY = frozenset(
+FIELDS = frozenset(
     {
+        "company_name",
         "company_description",
         "company_phone",
         "company_linkedin_url",
@@ -91,8 +92,10 @@ FIRST_PARTY = frozenset(
         "company_hq_location",
         "company_hq_city",
         "company_hq_country",
+        "company_tech_stack",
     }
 )
+FIRST_PARTY = FIELDS - {"company_name", "company_tech_stack"}
 """What the company says about itself on its own site (not redirected elsewhere): the
 merge lets these win over vendors' copies. Not the name (the employer is decided from
 who placed the person where) and not the tech stack (a union of partial views)."""
@@ -564,22 +567,7 @@ class WebsiteProvider:
     requires_key = False
     cost_per_call = 0.0
     cost_per_hit = 0.0
-    fields = frozenset(
-        {
-            "company_name",
-            "company_description",
-            "company_phone",
-            "company_linkedin_url",
-            "company_twitter_url",
-            "company_founded_year",
-            "company_employee_count",
-            "company_size",
-            "company_hq_location",
-            "company_hq_city",
-            "company_hq_country",
-            "company_tech_stack",
-        }
-    )
+    fields = FIELDS
 
     def __init__(
         self,
