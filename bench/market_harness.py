@@ -131,7 +131,7 @@ def build(
     dns = market.dns_address
     services = BuiltInServices(
         db=None,
-        status_for=_unused,
+        check_email=_unused,
         verify_batch=_unused,
         verifier_config=VerifierConfig(dns_nameservers=[dns], allow_test_domains=True),
         egress=EgressPolicy.from_strings("127.0.0.0/8", ""),

@@ -116,7 +116,7 @@ def build(
     if providers is None:
         services = BuiltInServices(
             db=db,
-            status_for=verify.status_for,
+            check_email=verify.recent_or_new,
             verify_batch=verify.verify_batch,
             verifier_config=config,
             egress=egress,

@@ -52,7 +52,7 @@ def test_provenance_on_request_and_on_fetch(market_server: Server) -> None:
     prov = r["provenance"]
     assert again["provenance"] == prov and "provenance" not in plain
     assert bad.status_code == 422 and bad.json()["error"]["param"] == "expand"
-    called = [p for p in prov["providers"] if p["outcome"] in ("matched", "miss")]
+    called = [p for p in prov["providers"] if p["outcome"] in ("matched", "miss", "checked")]
     assert len(called) == r["meta"]["providers_queried"] - sum(
         p["outcome"].startswith("error:") for p in prov["providers"]
     )

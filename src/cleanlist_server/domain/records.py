@@ -84,6 +84,9 @@ class ProviderResult:
     first_party: frozenset[str] = frozenset()
     """Fields this answer read from what the subject publishes about itself (a company's
     own homepage: its address, phone, profiles): they win their field in the merge."""
+    new_check: Any = None
+    """A new email check this answer made, for the caller to store in its own write
+    transaction (the email verifier's; see ``services/enrich.py``)."""
 
     @classmethod
     def miss(cls, provider: str) -> ProviderResult:

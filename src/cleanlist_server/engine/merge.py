@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -142,9 +143,13 @@ def merge(
     reliability: Reliability = _neutral,
     support_window: timedelta = DEFAULT_SUPPORT_WINDOW,
     pinned: Mapping[str, FieldValue] | None = None,
+    refuted: Mapping[str, AbstractSet[object]] | None = None,
 ) -> Merged:
     """Merge provider answers; ``pinned`` values (the identifiers the caller gave) win
-    their field outright, other values for it become rejected candidates."""
+    their field outright, other values for it become rejected candidates. ``refuted``
+    values (field -> the ``value_key`` of values a live check disproved: an address
+    whose mailbox does not exist) lose to any other candidate; with none left, the
+    best of them is still the answer (its check's verdict says it is dead)."""
     matched = [r for r in results if r.matched]
     authority: dict[str, set[str]] = {}
     for r in matched:
@@ -197,9 +202,20 @@ def merge(
         kept = cands
         if name in EMPLOYMENT_FIELDS and excluded:
             kept = [c for c in cands if source_of(c.value) not in excluded]
+        disproved = (refuted or {}).get(name)
+        if disproved:
+            kept = [c for c in kept if value_key(c.value.value) not in disproved] or kept
         subject = DEPENDENT_FIELDS.get(name)
-        if subject is not None and subject in decisions:
-            kept = _about(kept, matched, subject, decisions[subject].winner.value)
+        if subject is not None:
+            given = (pinned or {}).get(subject)  # the caller's own wins its field below
+            chosen = (
+                given.value
+                if given is not None
+                else decisions[subject].winner.value
+                if subject in decisions
+                else None
+            )
+            kept = _about(kept, matched, subject, chosen)
         if not kept:
             continue
         decision = _decide(kept, reliability, support_window, name, authority.get(name))
@@ -227,19 +243,24 @@ def merge(
     return Merged(decisions)
 
 
+def said_of(result: ProviderResult, subject: str) -> object | None:
+    """The ``value_key`` of the ``subject`` value a result speaks of (its own finding, or
+    the address or number it was asked to check), None if it names none."""
+    fv = result.fields.get(subject)
+    value = fv.value if fv is not None else result.about.get(subject)
+    return None if value is None else value_key(value)
+
+
 def _about(
     cands: list[Candidate], results: Sequence[ProviderResult], subject: str, chosen: object
 ) -> list[Candidate]:
-    """The candidates said of the ``chosen`` value of ``subject`` (a source that named or
-    checked another address or number is left out; one that named none is kept)."""
-    said: dict[str, object] = {}
-    for r in results:
-        fv = r.fields.get(subject)
-        value = fv.value if fv is not None else r.about.get(subject)
-        if value is not None:
-            said[r.provider] = value_key(value)
-    wanted = value_key(chosen)
-    return [c for c in cands if said.get(c.value.source, wanted) == wanted]
+    """The candidates said of the ``chosen`` value of ``subject`` (an answer that named or
+    checked another address or number is left out; one that named none is kept). With no
+    chosen value (none found, or every one refuted) only answers naming none are kept."""
+    wanted = None if chosen is None else value_key(chosen)
+    return [
+        c for c in cands if (said := said_of(results[c.rank], subject)) is None or said == wanted
+    ]
 
 
 def _works_elsewhere(email: str, employer_domain: str) -> bool:

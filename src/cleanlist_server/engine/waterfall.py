@@ -40,18 +40,20 @@ from cleanlist_server.engine.calibration import (
     record_score,
 )
 from cleanlist_server.engine.merge import (
+    DEPENDENT_FIELDS,
     UNION_FIELDS,
     FieldDecision,
     Merged,
     merge,
     provenance,
+    said_of,
     source_of,
     value_key,
 )
 from cleanlist_server.engine.runner import Attempt, CallPolicy, ProviderRunner
 from cleanlist_server.engine.stats import Learning, fill_rate
 from cleanlist_server.engine.strategy import Outlook, pick_adaptive, worth_calling
-from cleanlist_server.providers.base import Provider
+from cleanlist_server.providers.base import Provider, Referee
 
 log = logging.getLogger("cleanlist.waterfall")
 
@@ -95,6 +97,10 @@ expected to add per cost unit (a US cent by default) to be worth making."""
 
 MAX_REREADS = 3
 """How often one offline provider may be asked within a run (its inputs changed)."""
+
+MAX_CHECKS = 3
+"""How many values of its field a referee may check within one run (each an SMTP
+conversation for the email verifier: a run that found three dead addresses stops there)."""
 
 PHONE_FIELDS = frozenset({"phone", "mobile", "phone_type"})
 """The record confidence at which a filled record stops the waterfall."""
@@ -171,7 +177,7 @@ class Doubt:
 class CallRecord:
     provider: str
     outcome: str
-    """matched, miss, error:<code>, skipped:<reason>."""
+    """matched, miss, checked (a referee's verdict), error:<code>, skipped:<reason>."""
     latency_ms: float = 0.0
     cost: float = 0.0
 
@@ -194,6 +200,11 @@ class Run:
     """Uncalibrated evidence scores (what bench/calibrate.py fits the calibration on)."""
     scores: dict[tuple[Any, ...], float] = field(default_factory=dict, repr=False)
     """Evidence scores computed during the run (``Waterfall._field_raw``)."""
+    checks: dict[tuple[str, object], ProviderResult | None] = field(default_factory=dict)
+    """The referees' answers, by field and ``value_key`` of the value checked (None: the
+    check failed). A new email check rides in its result's ``new_check`` for the caller to store."""
+    refuted: dict[str, set[object]] = field(default_factory=dict)
+    """Per field, the values a referee disproved (they lose the merge)."""
 
     def provenance(self) -> dict[str, Any]:
         fields = provenance(self.merged, self.confidences) if self.merged else {}
@@ -228,6 +239,11 @@ class Waterfall:
         self.clock = clock
         self.providers = list(providers)
         self.by_name = {p.name: p for p in self.providers}
+        self.referees: dict[str, Referee] = {
+            p.name: p for p in self.providers if isinstance(p, Referee)
+        }
+        """Providers that check a field's value live (``providers.base.Referee``): not
+        called in turn, but on each new winner of their field (``_referee``)."""
         self.runner = runner or ProviderRunner(lambda _name: CallPolicy())
         self.strategy: Strategy = strategy
         self.parallel = parallel
@@ -278,6 +294,9 @@ class Waterfall:
         run.mode = "parallel" if parallel else self.strategy
         results: list[ProviderResult] = list(prior)
         pending = self.candidates(options)
+        referees = {r.checks: r for p in pending if (r := self.referees.get(p.name))}
+        if referees:
+            pending = [p for p in pending if p.name not in self.referees]
         queried = 0
         skipped: list[str] = []
         answered: dict[str, tuple[object, ...]] = {}
@@ -286,11 +305,14 @@ class Waterfall:
         pinned = self._pinned(query)
         merged = merge([])
         if results:
-            merged = merge(results, reliability=self.learning.reliability, pinned=pinned)
+            merged, checked = await self._referee(
+                referees, query, merged, results, run, pinned, skipped
+            )
+            queried += checked
         while pending:
-            known = {name: fv.value for name, fv in merged.winners.items()}
+            known = self._known(merged, run)
             current = query.with_known(known) if known else query
-            if self._done(merged, options, run):
+            if self._done(merged, known, options, run):
                 # Done: only what costs neither money nor a network call may still
                 # second a single-source field (the numbering plan on a vendor's phone type).
                 single = _single_source(merged, self._free)
@@ -329,7 +351,7 @@ class Waterfall:
                 if p.name in answered:
                     queried -= 1
                     results[:] = [r for r in results if r.provider != p.name]
-                    asked[p.name] = self._query_from(query, results, pinned)
+                    asked[p.name] = self._query_from(query, results, pinned, run)
                 answered[p.name] = _inputs(p, current)
                 rereads[p.name] += 1
                 if rereads[p.name] > MAX_REREADS:
@@ -337,13 +359,70 @@ class Waterfall:
             attempts = await asyncio.gather(*(self.runner.call(p, asked[p.name]) for p in batch))
             for provider, attempt in zip(batch, attempts, strict=True):
                 queried += self._record(provider, attempt, run, results, skipped)
-            merged = merge(results, reliability=self.learning.reliability, pinned=pinned)
+            merged = self._merge(results, pinned, run)
+            if referees:
+                merged, checked = await self._referee(
+                    referees, query, merged, results, run, pinned, skipped
+                )
+                queried += checked
         return self._finish(merged, results, queried, skipped, options, run)
 
+    def _merge(
+        self, results: list[ProviderResult], pinned: dict[str, FieldValue], run: Run
+    ) -> Merged:
+        return merge(
+            results, reliability=self.learning.reliability, pinned=pinned, refuted=run.refuted
+        )
+
+    async def _referee(
+        self,
+        referees: dict[str, Referee],
+        query: Query,
+        merged: Merged,
+        results: list[ProviderResult],
+        run: Run,
+        pinned: dict[str, FieldValue],
+        skipped: list[str],
+    ) -> tuple[Merged, int]:
+        """Check each refereed field's winner live, once per value (at most ``MAX_CHECKS``
+        values per field and run). A found value the check disproves is refuted and the
+        next candidate is checked in turn; the caller's own identifier is checked (its
+        status is part of the answer) but never refuted. Returns the merge after the
+        checks and the calls to count: a referee counts once however many values it
+        checked."""
+        queried = 0
+        for name, referee in referees.items():
+            while (decision := merged.decisions.get(name)) is not None:
+                key = value_key(decision.winner.value)
+                done = [k for f, k in run.checks if f == name]
+                if key in done or len(done) >= MAX_CHECKS:
+                    break
+                run.checks[(name, key)] = None
+                asked = query.with_known({name: decision.winner.value})
+                attempt = await self.runner.call(referee, asked)
+                counted = self._record(referee, attempt, run, results, skipped)
+                queried += counted if not done else 0
+                result = attempt.result
+                if attempt.error is not None or result is None or not result.matched:
+                    break
+                run.checks[(name, key)] = result
+                run.calls[-1].outcome = "checked"  # it vouched for no one: not a match
+                refuted = decision.winner.source != "request" and referee.refutes(result)
+                if refuted:
+                    run.refuted.setdefault(name, set()).add(key)
+                merged = self._merge(results, pinned, run)  # the verdict joins the merge
+                if not refuted:
+                    break
+        return merged, queried
+
     def _query_from(
-        self, query: Query, results: list[ProviderResult], pinned: dict[str, FieldValue]
+        self,
+        query: Query,
+        results: list[ProviderResult],
+        pinned: dict[str, FieldValue],
+        run: Run,
     ) -> Query:
-        merged = merge(results, reliability=self.learning.reliability, pinned=pinned)
+        merged = self._merge(results, pinned, run)
         return query.with_known({name: fv.value for name, fv in merged.winners.items()})
 
     def _pinned(self, query: Query) -> dict[str, FieldValue]:
@@ -355,11 +434,21 @@ class Waterfall:
             if (value := getattr(query, name)) is not None
         }
 
-    def _done(self, merged: Merged, options: RunOptions, run: Run) -> bool:
-        if options.wanted is None or not merged.decisions:
+    @staticmethod
+    def _known(merged: Merged, run: Run) -> dict[str, Any]:
+        """What is known so far: the merge's winners, less a refuted one (an address
+        whose mailbox is dead won only for want of another: the search goes on)."""
+        known = {name: fv.value for name, fv in merged.winners.items()}
+        for name, dead in run.refuted.items():
+            if name in known and value_key(known[name]) in dead:
+                del known[name]
+        return known
+
+    def _done(self, merged: Merged, known: dict[str, Any], options: RunOptions, run: Run) -> bool:
+        if options.wanted is None or not known:
             return False
         wanted = options.wanted | options.required
-        if not wanted <= merged.decisions.keys():
+        if not wanted <= known.keys():
             return False
         _, record = self._confidences(merged, run)
         return record >= max(options.stop_confidence, options.min_confidence)
@@ -564,6 +653,7 @@ class Waterfall:
         run.raw_fields, run.raw_record = self._raw(merged, run)
         confidences, record = self._confidences(merged, run, (run.raw_fields, run.raw_record))
         run.merged, run.confidences, run.results = merged, confidences, results
+        referees = self.referees
         self._learn_agreement(merged, results)
         fields = {
             name: FieldValue(fv.value, fv.source, fv.observed_at, confidences[name])
@@ -585,7 +675,7 @@ class Waterfall:
             matched=matched,
             fields=fields if matched else {},
             providers_queried=queried,
-            providers_matched=len(results),
+            providers_matched=sum(r.provider not in referees for r in results),
             confidence=record if matched else 0.0,
             enriched_at=_latest(fields) if matched else None,
             skipped=skipped,
@@ -602,10 +692,16 @@ class Waterfall:
             if d.contenders < 2 or name in UNION_FIELDS:
                 continue
             winner = value_key(d.winner.value)
+            subject = DEPENDENT_FIELDS.get(name)
+            chosen = merged.decisions.get(subject) if subject else None
             for result in results:
                 fv = result.fields.get(name)
                 if fv is None or fv.value is None:
                     continue
+                if chosen is not None and subject is not None:
+                    said = said_of(result, subject)
+                    if said is not None and said != value_key(chosen.winner.value):
+                        continue  # a verdict on another address is no disagreement
                 tally.setdefault(result.provider, []).append((name, value_key(fv.value) == winner))
         for provider, verdicts in tally.items():
             self.learning.record_agreement(provider, verdicts)

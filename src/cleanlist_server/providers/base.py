@@ -46,3 +46,18 @@ class Provider(Protocol):
     async def lookup(self, query: Query) -> ProviderResult:
         """Look the query up; a miss is a value, trouble is a ``ProviderError``."""
         ...
+
+
+@runtime_checkable
+class Referee(Provider, Protocol):
+    """A provider that checks one field's value live rather than looking anything up: the
+    email verifier asks the address's mail server. The waterfall does not call it in
+    turn but on each new winner of ``checks`` (``engine/waterfall.py``), and a value it
+    ``refutes`` loses the merge to the next candidate."""
+
+    checks: str
+    """The field it checks (its answers name the value in ``ProviderResult.about``)."""
+
+    def refutes(self, result: ProviderResult) -> bool:
+        """Whether this answer disproves the value it was asked about."""
+        ...

@@ -1,8 +1,14 @@
 """The email verifier as a waterfall provider: a live (or recent) DNS/SMTP check.
 
-It runs as soon as any address is known (given in the request or found by an earlier
-provider) and returns ``email_status`` with the check's score as confidence; the check is
-stored and shared with ``POST /v1/verify/email``. Free: no key, no vendor.
+It is the waterfall's referee for ``email`` (``providers.base.Referee``): rather than
+taking a turn, it checks each address the merge would return, the caller's own or one a
+provider found. A found address whose mail server says the mailbox does not exist
+(``invalid``) is refuted: it loses to the next candidate, which is checked in turn, and
+the waterfall goes on looking for an address while none survives. The check's verdict
+is first-party (the mail server speaks of its own mailbox), so it wins ``email_status``
+over the vendors' copies. Checks are shared with ``POST /v1/verify/email``: a recent one
+is reused, a new one rides in ``ProviderResult.new_check`` for the enrichment to store
+in its own transaction. Free: no key, no vendor.
 """
 
 from __future__ import annotations
@@ -13,7 +19,15 @@ from typing import Any
 
 from cleanlist_server.domain.records import FieldValue, ProviderResult, Query
 
-StatusFor = Callable[[str], Awaitable[dict[str, Any]]]
+CheckEmail = Callable[[str], Awaitable[tuple[dict[str, Any], Any]]]
+"""An address -> (its check as ``POST /v1/verify/email`` returns it, the new check to
+store, or None when a recent stored one was reused)."""
+
+REFUTING = frozenset({"invalid"})
+"""Verdicts that disprove an address: the mailbox does not exist, or the domain takes
+no mail. (``catch-all``, ``risky`` and ``unknown`` prove nothing either way.)"""
+
+VERDICT_FIELDS = frozenset({"email_status", "email_free_provider"})
 
 
 class EmailVerifierProvider:
@@ -23,17 +37,26 @@ class EmailVerifierProvider:
     cost_per_hit = 0.0
     fields = frozenset({"email_status"})
     """(It also returns ``email_free_provider``; a known status makes it redundant.)"""
+    checks = "email"
 
-    def __init__(self, status_for: StatusFor) -> None:
-        self.status_for = status_for
+    def __init__(self, check: CheckEmail) -> None:
+        self.check = check
 
     def accepts(self, query: Query) -> bool:
         return bool(query.value("email"))
 
     async def lookup(self, query: Query) -> ProviderResult:
         email = str(query.value("email"))
-        check = await self.status_for(email)
-        return result_of(self.name, check)
+        check, new = await self.check(email)
+        result = result_of(self.name, check)
+        result.about["email"] = email
+        result.first_party = VERDICT_FIELDS
+        result.new_check = new
+        return result
+
+    def refutes(self, result: ProviderResult) -> bool:
+        status = result.fields.get("email_status")
+        return status is not None and status.value in REFUTING
 
 
 def result_of(source: str, check: dict[str, Any]) -> ProviderResult:

@@ -29,7 +29,7 @@ class BuiltInServices:
     """What the built-in providers are made of (see ``bootstrap.build``)."""
 
     db: Any
-    status_for: Callable[[str], Any]
+    check_email: Callable[[str], Any]
     verify_batch: Callable[[Any], Any]
     verifier_config: VerifierConfig
     egress: EgressPolicy
@@ -67,7 +67,7 @@ def build_provider(settings: ProviderSettings, services: BuiltInServices) -> Pro
     if name == "email_verifier":
         from cleanlist_server.providers.email_verifier import EmailVerifierProvider
 
-        return EmailVerifierProvider(s.status_for)
+        return EmailVerifierProvider(s.check_email)
     if name == "email_finder":
         from cleanlist_server.providers.email_finder import EmailFinderProvider
 

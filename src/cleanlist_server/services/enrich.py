@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, insert, select
 from cleanlist_server.billing import ledger, pricing
 from cleanlist_server.domain.fields import CONTACT_FIELDS, PHONE_DETAIL_FIELDS
 from cleanlist_server.domain.records import Enrichment, FieldValue, ProviderResult, Query
+from cleanlist_server.engine.merge import value_key
 from cleanlist_server.engine.waterfall import Run, RunOptions, Waterfall
 from cleanlist_server.errors import InsufficientCredits, InvalidRequest, NotFound, ValidationFailed
 from cleanlist_server.normalize import domains, linkedin, names
@@ -132,12 +133,12 @@ def require_person_identity(query: Query, body: Mapping[str, Any]) -> None:
 
 @dataclass(slots=True)
 class Found:
-    """One waterfall run for one person: the merged outcome, its trace, and a new email
-    check to store with the charge (None when a recent one was reused)."""
+    """One waterfall run for one person: the merged outcome, its trace, and the new email
+    checks to store with the charge (none when recent ones were reused)."""
 
     outcome: Enrichment
     trace: Run
-    new_check: Any = None
+    new_checks: list[Any] = field(default_factory=list)
 
 
 class ContactEnricher:
@@ -186,7 +187,7 @@ class ContactEnricher:
             response=response,
             now=now,
             key=request_key,
-            checks=[found.new_check],
+            checks=found.new_checks,
         )
 
     def run_options(self, body: Mapping[str, Any]) -> RunOptions:
@@ -240,17 +241,24 @@ class ContactEnricher:
         trace = Run()
         outcome = await self.waterfall.run(query, options, trace=trace, prior=prior)
         _echo_identifiers(outcome, query, now)
-        new_check = await self._verify_email(outcome)
-        return Found(outcome, trace, new_check)
+        new_checks = [r.new_check for r in trace.checks.values() if r and r.new_check]
+        new_check = await self._verify_email(outcome, trace)
+        if new_check is not None:
+            new_checks.append(new_check)
+        return Found(outcome, trace, new_checks)
 
-    async def _verify_email(self, outcome: Enrichment) -> Any:
-        """Every returned email carries the verdict of a live (or recent) check.
+    async def _verify_email(self, outcome: Enrichment, trace: Run) -> Any:
+        """Every returned email carries the verdict of a live (or recent) check: the
+        waterfall's own (its ``email_verifier`` referee), else one made here (the
+        verifier is not enabled, or the request's ``providers`` left it out).
 
         Returns a new check for ``commit`` to store in its transaction (None if reused).
         """
         email = outcome.fields.get("email")
         if self.check_email is None or email is None or not outcome.matched:
             return None
+        if trace.checks.get(("email", value_key(email.value))) is not None:
+            return None  # the merge already took its verdict
         check, new_check = await self.check_email(str(email.value))
         seen = datetime.fromisoformat(check["verified_at"].replace("Z", "+00:00"))
         confidence = check["score"] / 100

@@ -135,7 +135,7 @@ class LeadEnricher:
             response=response,
             now=now,
             key=key,
-            checks=[found.new_check],
+            checks=found.new_checks,
         )
 
     # --- a company -------------------------------------------------------------------
@@ -199,7 +199,7 @@ class LeadEnricher:
             response=response,
             now=now,
             key=key,
-            checks=[f.new_check for f in runs],
+            checks=[c for f in runs for c in f.new_checks],
         )
 
     async def _candidates(

@@ -347,3 +347,20 @@ def test_what_a_company_publishes_about_itself_wins_over_vendor_copies() -> None
     )
     merged = merge([*copies, elsewhere])
     assert merged.winners["company_linkedin_url"].value == "https://linkedin.com/company/acmehq"
+
+
+def test_a_refuted_value_never_wins_and_its_statuses_go_with_it() -> None:
+    results = [
+        result("a", email=("al@acme.test", 1), email_status=("valid", 1)),
+        result("b", email=("AL@acme.test", 2)),
+        result("c", email=("ann@acme.test", 3)),
+    ]
+    assert merge(results).winners["email"].value == "AL@acme.test"  # two sources
+    merged = merge(results, refuted={"email": {"al@acme.test"}})
+    assert merged.winners["email"].value == "ann@acme.test"
+    assert {fv.value for fv in merged.rejected["email"]} == {"al@acme.test", "AL@acme.test"}
+    assert "email_status" not in merged.winners  # "valid" was said of the refuted address
+    # With every candidate refuted, the best of them is still the answer (and "valid",
+    # said of it, its status: the waterfall's own check replaces that with "invalid").
+    everything = merge(results, refuted={"email": {"al@acme.test", "ann@acme.test"}})
+    assert everything.winners["email"].value == "AL@acme.test"

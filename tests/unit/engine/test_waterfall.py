@@ -315,3 +315,118 @@ async def test_enriched_at_is_the_newest_observation_not_the_request() -> None:
     out = await waterfall(Fake("a", dict(PERSON))).run(Q, ALL)
     assert out.fields["email"].source == "request"
     assert out.enriched_at == T
+
+
+# --- the email verifier as the waterfall's referee -----------------------------------
+
+
+def verifier(statuses: dict[str, str]) -> tuple[Any, list[str]]:
+    """The real ``email_verifier`` provider over a fake check: ``statuses`` by address
+    (others ``valid``); returns it and the addresses it was asked about, in order."""
+    from cleanlist_server.providers.email_verifier import EmailVerifierProvider
+
+    asked: list[str] = []
+
+    async def check(email: str) -> tuple[dict[str, Any], Any]:
+        asked.append(email)
+        status = statuses.get(email, "valid")
+        score = 5 if status == "invalid" else 95
+        done = {"email": email, "email_status": status, "score": score, "checks": {}}
+        return {**done, "verified_at": "2026-10-01T00:00:00Z"}, f"new:{email}"
+
+    return EmailVerifierProvider(check), asked
+
+
+NAMED = Query(account_id=1, first_name="Ann", last_name="Lee", company_domain="acme.test")
+FOUND = {k: v for k, v in PERSON.items() if k != "email"}
+
+
+async def test_an_address_the_check_disproves_loses_to_the_next_candidate() -> None:
+    wrong = "a.lee@acme.test"
+    cheap1 = Fake("cheap1", {**FOUND, "email": wrong, "email_status": "valid"}, "company_domain")
+    cheap2 = Fake("cheap2", {**FOUND, "email": wrong}, "company_domain")
+    exact = Fake("exact", {"email": "ann@acme.test"}, "company_domain", cost_per_hit=5)
+    ref, asked = verifier({wrong: "invalid"})
+    trace = Run()
+    out = await waterfall(ref, cheap1, cheap2, exact).run(NAMED, ALL, trace=trace)
+    # Two sources agreed on the dead address; the check refuted it and the one source
+    # of the live address won, with the check's own verdict on it.
+    assert asked == [wrong, "ann@acme.test"]
+    assert out.fields["email"].value == "ann@acme.test"
+    assert out.fields["email_status"].value == "valid"
+    assert out.fields["email_status"].source == "email_verifier"
+    assert trace.refuted == {"email": {wrong}}
+    rejected = {fv.value for fv in trace.merged.decisions["email"].rejected}  # type: ignore[union-attr]
+    assert rejected == {wrong}
+    # The referee counts once as queried, never as matched: it found no one.
+    assert out.providers_queried == 4 and out.providers_matched == 3
+    assert [r.new_check for r in trace.checks.values() if r] == [
+        f"new:{wrong}",
+        "new:ann@acme.test",
+    ]
+
+
+async def test_a_refuted_address_keeps_the_waterfall_looking() -> None:
+    wrong = "a.lee@acme.test"
+    cheap = Fake("cheap", {**FOUND, "email": wrong}, "company_domain", cost_per_hit=1)
+    exact = Fake("exact", {"email": "ann@acme.test"}, "company_domain", cost_per_hit=5)
+    phone = Fake("phone", {"phone": "+14155550100"}, "company_domain", cost_per_hit=5)
+    wanted = RunOptions(wanted=frozenset({"email", *FOUND}), stop_confidence=0.0)
+    ref, _ = verifier({wrong: "invalid"})
+    out = await waterfall(ref, cheap, exact, phone).run(NAMED, wanted)
+    # Without the check the early stop would end the run on the dead address.
+    assert out.fields["email"].value == "ann@acme.test" and not phone.seen
+    ref, asked = verifier({})
+    exact.seen.clear()
+    out = await waterfall(ref, cheap, exact, phone).run(NAMED, wanted)
+    assert out.fields["email"].value == wrong and not exact.seen and asked == [wrong]
+
+
+async def test_the_callers_own_address_is_checked_never_refuted() -> None:
+    ref, asked = verifier({"ann@acme.test": "invalid"})
+    other = Fake("other", {**FOUND, "email": "ann.lee@acme.test"})
+    out = await waterfall(ref, other).run(Q, ALL)
+    assert asked == ["ann@acme.test"]
+    assert out.fields["email"].value == "ann@acme.test"
+    assert out.fields["email_status"].value == "invalid"
+
+
+async def test_a_run_checks_at_most_max_checks_addresses() -> None:
+    from cleanlist_server.engine.waterfall import MAX_CHECKS
+
+    dead = [f"ann{i}@acme.test" for i in range(MAX_CHECKS + 2)]
+    vendors = [
+        Fake(f"v{i}", {**FOUND, "email": address}, "company_domain")
+        for i, address in enumerate(dead)
+    ]
+    ref, asked = verifier(dict.fromkeys(dead, "invalid"))
+    trace = Run()
+    out = await waterfall(ref, *vendors).run(NAMED, ALL, trace=trace)
+    assert len(asked) == MAX_CHECKS and len(trace.refuted["email"]) == MAX_CHECKS
+    # What is left was never checked: it is returned (the enrichment checks it after).
+    assert out.fields["email"].value not in trace.refuted["email"]
+
+
+async def test_a_vendors_status_of_a_refuted_address_does_not_follow_the_next_one() -> None:
+    wrong = "a.lee@acme.test"
+    cheap = Fake("cheap", {**FOUND, "email": wrong, "email_status": "valid"}, "company_domain")
+    exact = Fake("exact", {"email": "ann@acme.test"}, "company_domain")
+    ref, _ = verifier({wrong: "invalid", "ann@acme.test": "unknown"})
+    out = await waterfall(ref, cheap, exact).run(NAMED, ALL)
+    assert out.fields["email"].value == "ann@acme.test"
+    assert out.fields["email_status"].value == "unknown"  # ours, not cheap's "valid"
+
+
+async def test_with_no_live_alternative_the_dead_address_comes_back_flagged() -> None:
+    wrong = "a.lee@acme.test"
+    cheap = Fake("cheap", {**FOUND, "email": wrong, "email_status": "valid"}, "company_domain")
+    later = Fake("later", {"phone": "+14155550100"}, "company_domain", fields=frozenset({"email"}))
+    ref, asked = verifier({wrong: "invalid"})
+    out = await waterfall(ref, cheap, later).run(NAMED, RunOptions(stop_confidence=0.0))
+    assert later.seen  # the search for a live address went on
+    assert asked == [wrong]
+    assert out.fields["email"].value == wrong
+    assert (out.fields["email_status"].value, out.fields["email_status"].source) == (
+        "invalid",
+        "email_verifier",
+    )
