@@ -46,7 +46,7 @@ OUT = Path(__file__).resolve().parent.parent / "src/cleanlist_server/engine/data
 async def main(people: int, latency: float) -> None:
     warm_n = max(300, people // 5)
     with market_process(people + warm_n, seed=99, latency=latency) as (train, market):
-        providers, policies = build(market)
+        providers, policies = await build(market)
         warm, everyone = split(train, warm_n)
         current = Calibrator.shipped()  # decisions (early stop) as the product makes them
         learning, _ = await warm_up(providers, policies, train, warm, calibrator=current)

@@ -4,10 +4,13 @@ Shared by ``bench/waterfall_market.py`` (the issue #5 benchmark) and
 ``bench/calibrate.py`` (fits ``engine/data/calibration.json``). Everything runs on
 loopback: the market's vendors over real HTTP, its websites, its DNS server.
 
-The providers are the 13 commercial adapters plus the free ``website``, ``dns``,
-``phone`` and ``gravatar`` built-ins (17). The knowledge base, the email finder and the
-email verifier are left out: they need an account's imports and live SMTP conversations,
-which bench/kb_enrich.py and bench/verify_emails.py measure.
+The providers are the 13 commercial adapters plus the free ``email_verifier``,
+``email_finder``, ``website``, ``dns``, ``phone`` and ``gravatar`` built-ins (19). The
+email verifier and finder hold live SMTP conversations with the market's mail hosts,
+over its DNS; their checks are kept in memory for the run, as the server keeps them in
+``email_checks`` (``CLEANLIST_VERIFY_CACHE_DAYS``). The finder's knowledge base is an
+empty database: an account with no imports. The knowledge base itself is left out
+(bench/kb_enrich.py measures it).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import logging
 import multiprocessing
 import random
 import statistics
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -39,9 +43,11 @@ from cleanlist_server.providers.registry import BuiltInServices, build_providers
 from cleanlist_server.sandbox.market.model import Population, TruePerson
 from cleanlist_server.sandbox.market.running import bench_population, start_market
 from cleanlist_server.services.enrich import build_query
-from cleanlist_server.verification import VerifierConfig
+from cleanlist_server.storage.db import Database
+from cleanlist_server.storage.migrate import migrate
+from cleanlist_server.verification import EmailVerifier, VerifierConfig
 
-FREE = ("website", "dns", "phone", "gravatar")
+FREE = ("email_verifier", "email_finder", "website", "dns", "phone", "gravatar")
 ORDER = (
     "apollo",
     "leadmagic",
@@ -120,7 +126,28 @@ def market_process(
             child.kill()
 
 
-def build(
+class MailChecks:
+    """The server's store of email checks, in memory: each address is checked live once
+    (the verifier over the market's DNS and SMTP) and its check reused after."""
+
+    def __init__(self, config: VerifierConfig, egress: EgressPolicy) -> None:
+        self.verifier = EmailVerifier(config, egress)
+        self.done: dict[str, dict[str, Any]] = {}
+
+    async def check(self, email: str) -> tuple[dict[str, Any], None]:
+        """``providers.email_verifier.CheckEmail`` (nothing for a caller to store)."""
+        return (await self.check_many([email]))[0], None
+
+    async def check_many(self, emails: Sequence[str]) -> list[dict[str, Any]]:
+        """``providers.email_finder.CheckMany``: one batch for the addresses not seen."""
+        new = [e for e in dict.fromkeys(emails) if e.casefold() not in self.done]
+        if new:
+            for email, result in zip(new, await self.verifier.verify_many(new), strict=True):
+                self.done[email.casefold()] = result.to_dict()
+        return [self.done[e.casefold()] for e in emails]
+
+
+async def build(
     market: MarketHandle, *, order: Sequence[str] = FREE + ORDER
 ) -> tuple[list[Provider], dict[str, CallPolicy]]:
     env = {**market.env, "CLEANLIST_PROVIDERS": ",".join(order)}
@@ -128,13 +155,25 @@ def build(
         env[f"CLEANLIST_PROVIDER_{name.upper()}_TIMEOUT"] = "5"
         env[f"CLEANLIST_PROVIDER_{name.upper()}_RETRIES"] = "1"
     config = load_provider_config(env=env, path=None)
-    dns = market.dns_address
+    egress = EgressPolicy.from_strings("127.0.0.0/8", "")
+    verifier_config = VerifierConfig(
+        dns_nameservers=(market.dns_address,),
+        smtp_port=int(market.env["CLEANLIST_SMTP_PORT"]),
+        helo="bench.cleanlist.test",
+        from_address="bench@cleanlist.test",
+        allow_test_domains=True,
+        connect_timeout=3.0,
+        command_timeout=3.0,
+        address_deadline=10.0,
+        greylist_retry_after=2.0,
+    )
+    checks = MailChecks(verifier_config, egress)
     services = BuiltInServices(
-        db=None,
-        check_email=_unused,
-        verify_batch=_unused,
-        verifier_config=VerifierConfig(dns_nameservers=[dns], allow_test_domains=True),
-        egress=EgressPolicy.from_strings("127.0.0.0/8", ""),
+        db=await _empty_database(),
+        check_email=checks.check,
+        verify_batch=checks.check_many,
+        verifier_config=verifier_config,
+        egress=egress,
         kb_fresh_days=365,
         clock=lambda: datetime.now(UTC),
     )
@@ -146,8 +185,12 @@ def build(
     return providers, policies
 
 
-async def _unused(*_: Any) -> Any:
-    raise AssertionError("not used by the market benchmark")
+async def _empty_database() -> Database:
+    """A migrated SQLite file with no imports (the email finder reads known patterns)."""
+    folder = tempfile.mkdtemp(prefix="cleanlist-bench-")
+    url = f"sqlite:///{folder}/empty.db"
+    await migrate(url)
+    return Database(url)
 
 
 def waterfall(

@@ -64,7 +64,7 @@ async def main(people: int, latency: float) -> None:
     calibrator = Calibrator.shipped()
     started = time.perf_counter()
     with market_process(people + warm_n, seed=1234, latency=latency) as (population, market):
-        providers, policies = build(market)
+        providers, policies = await build(market)
         warm, everyone = split(population, warm_n)
         print(
             f"market: {len(population.people)} people ({len(everyone)} measured, {len(warm)} "

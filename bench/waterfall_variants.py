@@ -87,7 +87,7 @@ async def main(people: int, variants: list[tuple[str, list[Setting]]]) -> None:
     warm_n = max(300, people // 5)
     calibrator = Calibrator.shipped()
     with market_process(people + warm_n, seed=1234, latency=0.1) as (population, market):
-        providers, policies = build(market)
+        providers, policies = await build(market)
         warm, everyone = split(population, warm_n)
         learning, _ = await warm_up(providers, policies, population, warm, calibrator=calibrator)
         wf = waterfall(providers, policies, learning=copy_learning(learning), calibrator=calibrator)

@@ -36,6 +36,7 @@ from typing import Any, ClassVar, Final
 import httpx
 import orjson
 
+from cleanlist_server.domain.enums import PhoneType
 from cleanlist_server.domain.records import FieldValue, ProviderResult, Query
 from cleanlist_server.engine.runner import (
     ProviderAuthError,
@@ -96,6 +97,12 @@ class HttpProvider:
     employer_from_email: ClassVar[bool] = True
     """Whether a work email it returns also claims the employer's domain (False for
     verifiers, which only echo the address they checked)."""
+    phones_typed: ClassVar[bool] = True
+    """Whether its API says what kind of line a person's number is (Lusha's and
+    RocketReach's typed lists, Dropcontact's phone beside its mobile_phone). False for
+    an untyped list (ContactOut, PDL, Hunter): then ``direct_dial``, which the
+    normalizer reads into a number filed as the ``phone``, would be our guess, not the
+    vendor's claim, and is dropped (a type from the numbering plan, "mobile", stays)."""
 
     def __init__(
         self,
@@ -247,6 +254,8 @@ class HttpProvider:
             # record falls back to the mobile itself when no provider knows a direct line.
             person.pop("phone")
             person.pop("phone_type", None)
+        if not self.phones_typed and person.get("phone_type") == PhoneType.DIRECT_DIAL.value:
+            person.pop("phone_type")
         seen = observed_at or self.clock() - UNDATED_AGE
         conf = round(min(1.0, max(0.0, confidence)), 4)
         fields = {

@@ -115,11 +115,8 @@ async def test_round_trip_recovers_what_pdl_carries(query: Query) -> None:
     assert got["email"] == JANE["email"]
     assert (got["first_name"], got["last_name"], got["title"]) == ("Jane", "Doe", "VP of Sales")
     assert (got["seniority"], got["department"]) == ("vp", "Sales")
-    assert (got["phone"], got["phone_type"], got["mobile"]) == (
-        "+14155550142",
-        "direct_dial",
-        "+14155550143",
-    )
+    assert (got["phone"], got["mobile"]) == ("+14155550142", "+14155550143")
+    assert "phone_type" not in got  # PDL's numbers are untyped: the phone built-in judges
     assert got["linkedin_url"] == "https://linkedin.com/in/jane-doe-42"
     assert got["twitter_url"] == "https://x.com/janedoe"
     assert (got["city"], got["state"], got["country"]) == (

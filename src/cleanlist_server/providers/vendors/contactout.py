@@ -62,6 +62,7 @@ VERIFIED_CONFIDENCE = 0.88
 
 class ContactOutProvider(HttpProvider):
     name = "contactout"
+    phones_typed = False  # a person's numbers come untyped (see HttpProvider)
     fields = (
         NAME_FIELDS
         | TITLE_FIELDS

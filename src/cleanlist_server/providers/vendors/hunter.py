@@ -77,6 +77,7 @@ LEGACY_RESULT: Final = {"deliverable": "valid", "undeliverable": "invalid", "ris
 
 class HunterProvider(HttpProvider):
     name = "hunter"
+    phones_typed = False  # a person's numbers come untyped (see HttpProvider)
     fields = returns(
         "email",
         "email_status",

@@ -26,6 +26,7 @@ UNSCORED_CONFIDENCE: Final = 0.5
 
 class PdlProvider(HttpProvider):
     name = "pdl"
+    phones_typed = False  # a person's numbers come untyped (see HttpProvider)
     fields = returns(
         "email",
         "personal_email",
