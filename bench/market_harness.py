@@ -16,10 +16,12 @@ empty database: an account with no imports. The knowledge base itself is left ou
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import logging
 import multiprocessing
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -188,6 +190,7 @@ async def build(
 async def _empty_database() -> Database:
     """A migrated SQLite file with no imports (the email finder reads known patterns)."""
     folder = tempfile.mkdtemp(prefix="cleanlist-bench-")
+    atexit.register(shutil.rmtree, folder, True)
     url = f"sqlite:///{folder}/empty.db"
     await migrate(url)
     return Database(url)
