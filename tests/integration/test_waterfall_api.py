@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -162,3 +163,75 @@ def test_the_sdk_narrows_and_expands(market_server: Server) -> None:
         again = client.enrichments.retrieve(r["id"], expand="provenance")
     assert [p["name"] for p in r["provenance"]["providers"]] == ["pdl", "hunter"]
     assert again["provenance"] == r["provenance"]
+
+
+FINDERS = ("apollo", "hunter", "findymail", "prospeo", "leadmagic", "snov")
+
+
+def test_an_address_whose_mailbox_is_dead_loses_to_the_live_one(
+    market_server: Server, market: RunningMarket
+) -> None:
+    """A vendor believes a wrong address pattern; the live check refutes it, and the
+    waterfall goes on to the vendor with the right one. The case is found in the market
+    (each vendor's belief, confirmed through the server), not chosen by hand."""
+    pop = market.population
+    mailboxes = {str(p.fields.get("email", "")).casefold() for p in pop.people.values()}
+    views = market.server.views
+
+    def candidates() -> Iterator[tuple[dict[str, str], list[tuple[str, str]], list[str]]]:
+        for person in sorted(pop.people.values(), key=lambda p: p.id):
+            truth, company = pop.contact(person), pop.company_of(person)
+            if not truth.get("email") or company.catch_all:
+                continue
+            name = {"first_name": truth["first_name"], "last_name": truth["last_name"]}
+            said = {}
+            for vendor in FINDERS:
+                record = views[vendor].person(**name, company_domain=company.domain)
+                if record is not None and record.fields.get("email"):
+                    said[vendor] = str(record.fields["email"])
+            dead = [
+                (v, e)
+                for v, e in said.items()
+                if e.endswith("@" + company.domain) and e.casefold() not in mailboxes
+            ]
+            live = [v for v, e in said.items() if e == truth["email"]]
+            if dead and live:
+                yield truth, dead, live
+
+    def body(truth: dict[str, str], providers: list[str]) -> dict[str, object]:
+        return {
+            "first_name": truth["first_name"],
+            "last_name": truth["last_name"],
+            "company_domain": truth["company_domain"],
+            "include_phone": False,
+            "providers": providers,
+        }
+
+    with market_server.client(market_server.new_key()) as c:
+
+        def says(truth: dict[str, str], vendor: str) -> object:
+            contact = enrich(c, body(truth, [vendor])).json()["contact"]
+            return contact and contact["email"]
+
+        for truth, dead, live in candidates():
+            liars = [(v, e) for v, e in dead if says(truth, v) == e]
+            honest = [v for v in live if says(truth, v) == truth["email"]]
+            if liars and honest:
+                break
+        else:
+            raise AssertionError("no vendor of the demo market returns a dead address")
+        (liar, address), right = liars[0], honest[0]
+        r = enrich(c, body(truth, [liar, "email_verifier", right]), expand=True).json()
+    assert r["contact"]["email"] == truth["email"]
+    assert r["contact"]["email_status"] == "valid"  # the market's mail host accepted it
+    prov = r["provenance"]
+    assert address in {fv["value"] for fv in prov["fields"]["email"]["rejected"]}
+    assert prov["fields"]["email_status"]["source"] == "email_verifier"
+    calls = [(p["name"], p["outcome"]) for p in prov["providers"]]
+    assert calls == [
+        (liar, "matched"),
+        ("email_verifier", "checked"),
+        (right, "matched"),
+        ("email_verifier", "checked"),
+    ]
+    assert r["meta"]["providers_queried"] == 3 and r["meta"]["providers_matched"] == 2

@@ -69,13 +69,6 @@ class VerifyService:
         await self._store(results)
         return [r.to_dict() for r in results]
 
-    async def status_for(self, email: str) -> dict[str, Any]:
-        """A check of ``email`` no older than the cache age, made (and stored) now if none."""
-        check, fresh = await self.recent_or_new(email)
-        if fresh is not None:
-            await self._store([fresh])
-        return check
-
     async def recent_or_new(self, email: str) -> tuple[dict[str, Any], VerificationResult | None]:
         """A stored check young enough to reuse, or a new one the caller must ``store``.
 
