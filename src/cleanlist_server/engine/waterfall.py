@@ -27,7 +27,7 @@ import asyncio
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -150,9 +150,10 @@ def is_offline(provider: Provider) -> bool:
 
 
 def _rereads(provider: Provider) -> bool:
-    """An offline provider that names the known fields it reads (``reads``): the waterfall
-    asks it again when they change (a phone found after it looked at the switchboard)."""
-    return is_offline(provider) and bool(getattr(provider, "reads", None))
+    """A free provider that names the known fields it reads (``reads``): the waterfall
+    asks it again when they change (a phone found after it looked at the switchboard; the
+    employer's domain decided anew after the website read the old employer's homepage)."""
+    return is_free(provider) and bool(getattr(provider, "reads", None))
 
 
 def _inputs(provider: Provider, query: Query) -> tuple[object, ...]:
@@ -168,8 +169,13 @@ class Doubt:
     """Wanted, single-source, under the confirmation threshold: worth a paid call."""
     single: frozenset[str] = frozenset()
     """Every single-source field: worth a free call."""
+    stale: frozenset[str] = frozenset()
+    """Providers asked again when their inputs change (``reads``) whose inputs changed
+    since they answered: all they said is about something else now."""
 
     def of(self, provider: Provider) -> frozenset[str]:
+        if provider.name in self.stale:
+            return provider.fields
         return self.single if is_free(provider) else self.weak
 
 
@@ -320,6 +326,9 @@ class Waterfall:
                 if not pending:
                     break
             doubtful = self._doubt(merged, options, run, pending)
+            stale = [n for n, seen in answered.items() if seen != _inputs(self.by_name[n], current)]
+            if stale:
+                doubtful = replace(doubtful, stale=frozenset(stale))
             eligible = [
                 p
                 for p in pending

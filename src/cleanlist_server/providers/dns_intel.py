@@ -276,6 +276,8 @@ class DnsProvider:
     cost_per_call = 0.0
     cost_per_hit = 0.0
     fields = frozenset({"company_tech_stack"})
+    reads = frozenset({"company_domain"})
+    """What it looks at: asked again (free) when the employer's domain changes in a run."""
 
     def __init__(
         self,

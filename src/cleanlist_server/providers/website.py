@@ -568,6 +568,8 @@ class WebsiteProvider:
     cost_per_call = 0.0
     cost_per_hit = 0.0
     fields = FIELDS
+    reads = frozenset({"company_domain"})
+    """What it looks at: asked again (free) when the employer's domain changes in a run."""
 
     def __init__(
         self,

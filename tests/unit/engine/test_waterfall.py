@@ -430,3 +430,47 @@ async def test_with_no_live_alternative_the_dead_address_comes_back_flagged() ->
         "invalid",
         "email_verifier",
     )
+
+
+@dataclass
+class Site(Fake):
+    """A free provider that reads the company domain (as the website built-in does)."""
+
+    reads: frozenset[str] = frozenset({"company_domain"})
+
+    async def lookup(self, query: Query) -> ProviderResult:
+        self.seen.append(query)
+        domain = str(query.value("company_domain"))
+        hq = FieldValue(f"HQ of {domain}", self.name, T, 0.9)
+        return ProviderResult(
+            self.name, True, {"company_hq_city": hq}, about={"company_domain": domain}
+        )
+
+
+async def test_a_free_reader_is_asked_again_when_the_employer_changes() -> None:
+    from datetime import timedelta
+
+    old = Fake("old", {**FOUND, "company_domain": "old.test"}, "first_name", cost_per_hit=1)
+    new = Fake("new", {"company_domain": "new.test", "mobile": "+14155550101"}, "first_name")
+    new.lookup = _dated(new, T + timedelta(days=200))  # type: ignore[method-assign]
+    site = Site("site", needs="company_domain", fields=frozenset({"company_hq_city"}))
+    query = Query(account_id=1, first_name="Ann", last_name="Lee", company_name="Acme")
+    trace = Run()
+    out = await waterfall(old, site, new).run(query, ALL, trace=trace)
+    # The employer moved to the newer observation; the homepage read for the old one
+    # was read again for the new one, and its old answer replaced.
+    assert out.fields["company_domain"].value == "new.test"
+    assert [q.value("company_domain") for q in site.seen] == ["old.test", "new.test"]
+    assert out.fields["company_hq_city"].value == "HQ of new.test"
+    assert [r.provider for r in trace.results].count("site") == 1
+    assert out.providers_queried == 3
+
+
+def _dated(fake: Fake, when: datetime) -> Any:
+    async def lookup(query: Query) -> ProviderResult:
+        fake.seen.append(query)
+        assert fake.answer is not None
+        values = {k: FieldValue(v, fake.name, when, 0.9) for k, v in fake.answer.items()}
+        return ProviderResult(fake.name, True, values)
+
+    return lookup
