@@ -311,6 +311,7 @@ class Waterfall:
         pinned = self._pinned(query)
         merged = merge([])
         if results:
+            merged = self._merge(results, pinned, run)
             merged, checked = await self._referee(
                 referees, query, merged, results, run, pinned, skipped
             )
