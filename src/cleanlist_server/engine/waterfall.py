@@ -311,6 +311,7 @@ class Waterfall:
         pinned = self._pinned(query)
         merged = merge([])
         if results:
+            queried += await self._check_given(referees, query, pinned, results, run, skipped)
             merged = self._merge(results, pinned, run)
             merged, checked = await self._referee(
                 referees, query, merged, results, run, pinned, skipped
@@ -369,6 +370,8 @@ class Waterfall:
             attempts = await asyncio.gather(*(self.runner.call(p, asked[p.name]) for p in batch))
             for provider, attempt in zip(batch, attempts, strict=True):
                 queried += self._record(provider, attempt, run, results, skipped)
+            if referees:
+                queried += await self._check_given(referees, query, pinned, results, run, skipped)
             merged = self._merge(results, pinned, run)
             if referees:
                 merged, checked = await self._referee(
@@ -407,16 +410,12 @@ class Waterfall:
                 done = [k for f, k in run.checks if f == name]
                 if key in done or len(done) >= MAX_CHECKS:
                     break
-                run.checks[(name, key)] = None
-                asked = query.with_known({name: decision.winner.value})
-                attempt = await self.runner.call(referee, asked)
-                counted = self._record(referee, attempt, run, results, skipped)
+                result, counted = await self._check(
+                    referee, name, decision.winner.value, query, run, results, skipped
+                )
                 queried += counted if not done else 0
-                result = attempt.result
-                if attempt.error is not None or result is None or not result.matched:
+                if result is None:
                     break
-                run.checks[(name, key)] = result
-                run.calls[-1].outcome = "checked"  # it vouched for no one: not a match
                 refuted = decision.winner.source != "request" and referee.refutes(result)
                 if refuted:
                     run.refuted.setdefault(name, set()).add(key)
@@ -424,6 +423,50 @@ class Waterfall:
                 if not refuted:
                     break
         return merged, queried
+
+    async def _check_given(
+        self,
+        referees: dict[str, Referee],
+        query: Query,
+        pinned: dict[str, FieldValue],
+        results: list[ProviderResult],
+        run: Run,
+        skipped: list[str],
+    ) -> int:
+        """Check the caller's own value of a refereed field (it is the answer's, whatever
+        is found) before the first merge of what the providers said, so one merge takes
+        both. Returns the calls to count."""
+        queried = 0
+        for name, referee in referees.items():
+            given = pinned.get(name)
+            if given is not None and not any(f == name for f, _ in run.checks):
+                _, counted = await self._check(
+                    referee, name, given.value, query, run, results, skipped
+                )
+                queried += counted
+        return queried
+
+    async def _check(
+        self,
+        referee: Referee,
+        name: str,
+        value: object,
+        query: Query,
+        run: Run,
+        results: list[ProviderResult],
+        skipped: list[str],
+    ) -> tuple[ProviderResult | None, int]:
+        """One live check of ``value``: its answer (None if the check failed), recorded
+        in ``run.checks`` and joined to ``results``, and the calls to count."""
+        run.checks[(name, value_key(value))] = None
+        attempt = await self.runner.call(referee, query.with_known({name: value}))
+        counted = self._record(referee, attempt, run, results, skipped)
+        result = attempt.result
+        if attempt.error is not None or result is None or not result.matched:
+            return None, counted
+        run.checks[(name, value_key(value))] = result
+        run.calls[-1].outcome = "checked"  # it vouched for no one: not a match
+        return result, counted
 
     def _query_from(
         self,
