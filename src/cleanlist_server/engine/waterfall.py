@@ -13,10 +13,13 @@ For one query:
    new identifiers appear.
 3. Early stop: as soon as the wanted fields are filled and the record's confidence
    reaches ``stop_confidence``, no further provider is called.
-4. Merge (``engine/merge.py``), then calibrated confidences (``engine/calibration.py``).
+4. Email checks: a referee (``providers.base.Referee``, the email verifier) checks each
+   address the merge would return; one it refutes (a dead mailbox) loses to the next
+   candidate and the search goes on (``_referee``).
+5. Merge (``engine/merge.py``), then calibrated confidences (``engine/calibration.py``).
    ``required`` fields missing, or a record confidence under ``min_confidence``, make
    the answer not-found (and free).
-5. Learning: fields each provider delivered, and agreement with the merged answer.
+6. Learning: fields each provider delivered, and agreement with the merged answer.
 
 A provider that fails never fails the request: it is listed in ``skipped`` with why.
 """
