@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from bench.verify_emails import config_for
 from cleanlist_server.domain.fields import CONTACT_FIELDS
 from cleanlist_server.domain.records import ProviderResult
 from cleanlist_server.engine.calibration import CORE_FIELDS, Calibrator
@@ -158,17 +159,7 @@ async def build(
         env[f"CLEANLIST_PROVIDER_{name.upper()}_RETRIES"] = "1"
     config = load_provider_config(env=env, path=None)
     egress = EgressPolicy.from_strings("127.0.0.0/8", "")
-    verifier_config = VerifierConfig(
-        dns_nameservers=(market.dns_address,),
-        smtp_port=int(market.env["CLEANLIST_SMTP_PORT"]),
-        helo="bench.cleanlist.test",
-        from_address="bench@cleanlist.test",
-        allow_test_domains=True,
-        connect_timeout=3.0,
-        command_timeout=3.0,
-        address_deadline=10.0,
-        greylist_retry_after=2.0,
-    )
+    verifier_config = config_for(market.env)  # as bench/verify_emails.py checks mail
     checks = MailChecks(verifier_config, egress)
     services = BuiltInServices(
         db=await _empty_database(),

@@ -207,15 +207,10 @@ def merge(
             kept = [c for c in kept if value_key(c.value.value) not in disproved] or kept
         subject = DEPENDENT_FIELDS.get(name)
         if subject is not None:
-            given = (pinned or {}).get(subject)  # the caller's own wins its field below
-            chosen = (
-                given.value
-                if given is not None
-                else decisions[subject].winner.value
-                if subject in decisions
-                else None
-            )
-            kept = _about(kept, matched, subject, chosen)
+            decided = decisions.get(subject)
+            # The caller's own value wins its field (below), whatever the candidates.
+            chosen = (pinned or {}).get(subject) or (decided.winner if decided else None)
+            kept = _about(kept, matched, subject, chosen.value if chosen else None)
         if not kept:
             continue
         decision = _decide(kept, reliability, support_window, name, authority.get(name))

@@ -314,11 +314,7 @@ class Waterfall:
         pinned = self._pinned(query)
         merged = merge([])
         if results:
-            queried += await self._check_given(referees, query, pinned, results, run, skipped)
-            merged = self._merge(results, pinned, run)
-            merged, checked = await self._referee(
-                referees, query, merged, results, run, pinned, skipped
-            )
+            merged, checked = await self._settle(referees, query, results, run, pinned, skipped)
             queried += checked
         while pending:
             known = self._known(merged, run)
@@ -373,14 +369,8 @@ class Waterfall:
             attempts = await asyncio.gather(*(self.runner.call(p, asked[p.name]) for p in batch))
             for provider, attempt in zip(batch, attempts, strict=True):
                 queried += self._record(provider, attempt, run, results, skipped)
-            if referees:
-                queried += await self._check_given(referees, query, pinned, results, run, skipped)
-            merged = self._merge(results, pinned, run)
-            if referees:
-                merged, checked = await self._referee(
-                    referees, query, merged, results, run, pinned, skipped
-                )
-                queried += checked
+            merged, checked = await self._settle(referees, query, results, run, pinned, skipped)
+            queried += checked
         return self._finish(merged, results, queried, skipped, options, run)
 
     def _merge(
@@ -389,6 +379,27 @@ class Waterfall:
         return merge(
             results, reliability=self.learning.reliability, pinned=pinned, refuted=run.refuted
         )
+
+    async def _settle(
+        self,
+        referees: dict[str, Referee],
+        query: Query,
+        results: list[ProviderResult],
+        run: Run,
+        pinned: dict[str, FieldValue],
+        skipped: list[str],
+    ) -> tuple[Merged, int]:
+        """The merge of ``results`` once the referees have checked what it would return
+        (the caller's own value first, so one merge takes its verdict too). Returns it and
+        the calls to count."""
+        if not referees:
+            return self._merge(results, pinned, run), 0
+        queried = await self._check_given(referees, query, pinned, results, run, skipped)
+        merged = self._merge(results, pinned, run)
+        merged, checked = await self._referee(
+            referees, query, merged, results, run, pinned, skipped
+        )
+        return merged, queried + checked
 
     async def _referee(
         self,
@@ -709,7 +720,6 @@ class Waterfall:
         run.raw_fields, run.raw_record = self._raw(merged, run)
         confidences, record = self._confidences(merged, run, (run.raw_fields, run.raw_record))
         run.merged, run.confidences, run.results = merged, confidences, results
-        referees = self.referees
         self._learn_agreement(merged, results)
         fields = {
             name: FieldValue(fv.value, fv.source, fv.observed_at, confidences[name])
@@ -731,7 +741,7 @@ class Waterfall:
             matched=matched,
             fields=fields if matched else {},
             providers_queried=queried,
-            providers_matched=sum(r.provider not in referees for r in results),
+            providers_matched=sum(r.provider not in self.referees for r in results),
             confidence=record if matched else 0.0,
             enriched_at=_latest(fields) if matched else None,
             skipped=skipped,

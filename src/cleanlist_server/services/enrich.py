@@ -26,6 +26,7 @@ from cleanlist_server.errors import InsufficientCredits, InvalidRequest, NotFoun
 from cleanlist_server.normalize import domains, linkedin, names
 from cleanlist_server.normalize.companies import clean_company_name, company_name_key
 from cleanlist_server.normalize.emails import InvalidEmail, normalize_email
+from cleanlist_server.providers.email_verifier import result_of
 from cleanlist_server.storage.db import Conn
 from cleanlist_server.storage.tables import enrichments
 
@@ -260,16 +261,7 @@ class ContactEnricher:
         if trace.checks.get(("email", value_key(email.value))) is not None:
             return None  # the merge already took its verdict
         check, new_check = await self.check_email(str(email.value))
-        seen = datetime.fromisoformat(check["verified_at"].replace("Z", "+00:00"))
-        confidence = check["score"] / 100
-        outcome.fields["email_status"] = FieldValue(
-            check["email_status"], "email_verifier", seen, confidence
-        )
-        free = check["checks"].get("free_provider")
-        if free is not None:
-            outcome.fields["email_free_provider"] = FieldValue(
-                free, "email_verifier", seen, confidence
-            )
+        outcome.fields.update(result_of("email_verifier", check).fields)
         return new_check
 
     def _may_spend(self, caller: Caller, now: datetime) -> bool:
