@@ -159,6 +159,12 @@ def _rereads(provider: Provider) -> bool:
     return is_free(provider) and bool(getattr(provider, "reads", None))
 
 
+def _confirms_free(provider: Provider) -> bool:
+    """May second a field after the early stop: free, and either offline or a reader of
+    the record's own fields (``reads``; asked only while it has not read their values)."""
+    return is_offline(provider) or _rereads(provider)
+
+
 def _inputs(provider: Provider, query: Query) -> tuple[object, ...]:
     reads: frozenset[str] = getattr(provider, "reads", frozenset())
     return tuple(query.value(name) for name in sorted(reads))
@@ -320,10 +326,12 @@ class Waterfall:
             known = self._known(merged, run)
             current = query.with_known(known) if known else query
             if self._done(merged, known, options, run):
-                # Done: only what costs neither money nor a network call may still
-                # second a single-source field (the numbering plan on a vendor's phone type).
+                # Done: only what costs no money may still second a single-source
+                # field: the numbering plan on a vendor's phone type, or the homepage of
+                # the employer just found on a vendor's HQ address (a reader of the
+                # record's own fields, asked once for what it reads).
                 single = _single_source(merged, self._free)
-                pending = [p for p in pending if is_offline(p) and p.fields & single]
+                pending = [p for p in pending if _confirms_free(p) and p.fields & single]
                 if not pending:
                     break
             doubtful = self._doubt(merged, options, run, pending)

@@ -6,7 +6,10 @@ provider found. A found address whose mail server says the mailbox does not exis
 (``invalid``) is refuted: it loses to the next candidate, which is checked in turn, and
 the waterfall goes on looking for an address while none survives. The check's verdict
 is first-party (the mail server speaks of its own mailbox), so it wins ``email_status``
-over the vendors' copies. Checks are shared with ``POST /v1/verify/email``: a recent one
+over the vendors' copies. A deliverable mailbox (``valid``: not catch-all) at a company's
+domain also places the person at that employer now (``company_domain``): companies close
+a leaver's mailbox, which is how a stale vendor's old employer loses to a live address.
+Checks are shared with ``POST /v1/verify/email``: a recent one
 is reused, a new one rides in ``ProviderResult.new_check`` for the enrichment to store
 in its own transaction. Free: no key, no vendor.
 """
@@ -18,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from cleanlist_server.domain.records import FieldValue, ProviderResult, Query
+from cleanlist_server.normalize.domains import email_domain
 
 CheckEmail = Callable[[str], Awaitable[tuple[dict[str, Any], Any]]]
 """An address -> (its check as ``POST /v1/verify/email`` returns it, the new check to
@@ -50,6 +54,12 @@ class EmailVerifierProvider:
         check, new = await self.check(email)
         result = result_of(self.name, check)
         result.about["email"] = email
+        employer = employer_of(email, check)
+        if employer is not None:
+            status = result.fields["email_status"]
+            result.fields["company_domain"] = FieldValue(
+                employer, self.name, status.observed_at, status.confidence
+            )
         result.first_party = VERDICT_FIELDS
         result.new_check = new
         return result
@@ -57,6 +67,19 @@ class EmailVerifierProvider:
     def refutes(self, result: ProviderResult) -> bool:
         status = result.fields.get("email_status")
         return status is not None and status.value in REFUTING
+
+
+def employer_of(email: str, check: dict[str, Any]) -> str | None:
+    """The company a deliverable personal mailbox places its owner at, or None.
+
+    Only a ``valid`` verdict counts: a catch-all server accepts any name, and a free,
+    disposable or role address (info@) says nothing about who employs the person."""
+    flags = check.get("checks", {})
+    if check.get("email_status") != "valid" or any(
+        flags.get(name) for name in ("free_provider", "disposable", "role_based")
+    ):
+        return None
+    return email_domain(email)
 
 
 def result_of(source: str, check: dict[str, Any]) -> ProviderResult:

@@ -432,6 +432,42 @@ async def test_with_no_live_alternative_the_dead_address_comes_back_flagged() ->
     )
 
 
+async def test_a_live_mailbox_places_the_person_at_its_company() -> None:
+    from datetime import timedelta
+
+    stale = {**FOUND, "company_domain": "old.test", "company_name": "Old"}
+    before = T - timedelta(days=200)
+    vendors = [Fake(f"stale{i}", stale, "email") for i in (1, 2)]
+    for fake in vendors:
+        fake.lookup = _dated(fake, before)  # type: ignore[method-assign]
+    ref, asked = verifier({})
+    trace = Run()
+    out = await waterfall(ref, *vendors).run(Q, ALL, trace=trace)
+    # Two vendors agree on last year's employer; the caller's address is a live mailbox
+    # at acme.test today, and that observation is the newer one.
+    assert asked == ["ann@acme.test"]
+    assert out.fields["company_domain"].value == "acme.test"
+    assert trace.merged is not None
+    assert trace.merged.decisions["company_domain"].sources == ("email_verifier",)
+    # Sources that placed the person elsewhere do not name this employer.
+    assert "company_name" not in out.fields
+    # A catch-all server accepts any name, and a role address names no one: no employer.
+    for status, flags in (("catch-all", {}), ("valid", {"role_based": True})):
+        ref = _checked_as(status, flags)
+        out = await waterfall(ref, *vendors).run(Q, ALL)
+        assert out.fields["company_domain"].value == "old.test"
+
+
+def _checked_as(status: str, flags: dict[str, bool]) -> Any:
+    from cleanlist_server.providers.email_verifier import EmailVerifierProvider
+
+    async def check(email: str) -> tuple[dict[str, Any], Any]:
+        done = {"email": email, "email_status": status, "score": 90, "checks": flags}
+        return {**done, "verified_at": "2026-10-01T00:00:00Z"}, None
+
+    return EmailVerifierProvider(check)
+
+
 @dataclass
 class Site(Fake):
     """A free provider that reads the company domain (as the website built-in does)."""
@@ -464,6 +500,28 @@ async def test_a_free_reader_is_asked_again_when_the_employer_changes() -> None:
     assert out.fields["company_hq_city"].value == "HQ of new.test"
     assert [r.provider for r in trace.results].count("site") == 1
     assert out.providers_queried == 3
+
+
+async def test_a_free_reader_seconds_a_vendors_company_fact_after_the_early_stop() -> None:
+    vendor = Fake(
+        "vendor", {**FOUND, "company_hq_city": "Old HQ"}, "first_name", cost_per_hit=2
+    )
+    site = Site("site", needs="company_domain", fields=frozenset({"company_hq_city"}))
+    wanted = RunOptions(wanted=frozenset(FOUND), stop_confidence=0.0)
+    query = Query(account_id=1, first_name="Ann", last_name="Lee", company_name="Acme")
+    trace = Run()
+    out = await waterfall(site, vendor).run(query, wanted, trace=trace)
+    # The vendor filled the record (the early stop); the homepage of the employer it found
+    # is still read, once, and its HQ is the vendor's HQ's contender.
+    assert [q.value("company_domain") for q in site.seen] == ["acme.test"]
+    assert trace.merged is not None
+    assert trace.merged.decisions["company_hq_city"].contenders == 2
+    assert out.providers_queried == 2
+    # Nothing single-source left for it to second: not asked.
+    site.seen.clear()
+    vendor.answer = dict(FOUND)
+    await waterfall(site, vendor).run(query, wanted)
+    assert not site.seen
 
 
 def _dated(fake: Fake, when: datetime) -> Any:
