@@ -503,9 +503,7 @@ async def test_a_free_reader_is_asked_again_when_the_employer_changes() -> None:
 
 
 async def test_a_free_reader_seconds_a_vendors_company_fact_after_the_early_stop() -> None:
-    vendor = Fake(
-        "vendor", {**FOUND, "company_hq_city": "Old HQ"}, "first_name", cost_per_hit=2
-    )
+    vendor = Fake("vendor", {**FOUND, "company_hq_city": "Old HQ"}, "first_name", cost_per_hit=2)
     site = Site("site", needs="company_domain", fields=frozenset({"company_hq_city"}))
     wanted = RunOptions(wanted=frozenset(FOUND), stop_confidence=0.0)
     query = Query(account_id=1, first_name="Ann", last_name="Lee", company_name="Acme")
