@@ -40,7 +40,7 @@ from cleanlist_server.engine.runner import CallPolicy, ProviderRunner
 from cleanlist_server.engine.stats import Learning
 from cleanlist_server.engine.waterfall import Run, RunOptions, Waterfall
 from cleanlist_server.net.egress import EgressPolicy
-from cleanlist_server.providers.base import Provider
+from cleanlist_server.providers.base import Provider, Referee
 from cleanlist_server.providers.config import COMMERCIAL, KNOWN_PROVIDERS, load_provider_config
 from cleanlist_server.providers.registry import BuiltInServices, build_providers, policy
 from cleanlist_server.sandbox.market.model import Population, TruePerson
@@ -437,6 +437,7 @@ __all__ = [
     "MarketHandle",
     "Outcome",
     "Report",
+    "alone",
     "build",
     "enrich_all",
     "judge",
@@ -478,6 +479,32 @@ def split(population: Population, warm: int) -> tuple[list[TruePerson], list[Tru
     return everyone[::step][:warm], [
         p for i, p in enumerate(everyone) if i % step or i // step >= warm
     ]
+
+
+async def alone(
+    providers: list[Provider],
+    policies: Mapping[str, CallPolicy],
+    population: Population,
+    people: Sequence[TruePerson],
+    *,
+    learning: Learning,
+    calibrator: Calibrator | None = None,
+    seed: int = 7,
+) -> list[Outcome]:
+    """Each provider on its own, given only the caller's identifiers: what buying that
+    one provider would give. One outcome per person, whose ``results`` hold every
+    provider's own answer (for ``head_to_head``). Referees (the email verifier) take no
+    turn of their own and are left out; so is a reader of what others found (the phone
+    built-in) in effect: alone, it has nothing to read."""
+    answers: dict[str, list[ProviderResult]] = {p.id: [] for p in people}
+    for provider in providers:
+        if isinstance(provider, Referee):
+            continue
+        wf = waterfall(providers, policies, learning=copy_learning(learning), calibrator=calibrator)
+        only = RunOptions(providers=(provider.name,), wanted=None, min_value=None)
+        for out in await enrich_all(wf, population, people, only, seed=seed):
+            answers[out.person].extend(out.results)
+    return [Outcome(pid, {}, {}, 0.0, bool(rs), 0.0, 0.0, rs) for pid, rs in answers.items()]
 
 
 def copy_learning(learning: Learning) -> Learning:

@@ -2,14 +2,21 @@
 
     .venv/bin/python bench/waterfall_market.py [--people 5000] [--latency 0.1]
 
-One run, one market (17 providers: 13 commercial vendors over their documented wire
-formats, plus the website, DNS, phone and Gravatar built-ins), every strategy on the same
-people with the same identifiers:
+One run, one market (19 providers: 13 commercial vendors over their documented wire
+formats, plus the email verifier and finder, which talk SMTP to the market's mail hosts,
+and the website, DNS, phone and Gravatar built-ins), every strategy on the same people
+with the same identifiers:
 
 - ``static``: the configured order, early stop, value-of-information stop;
 - ``adaptive``: ordered by expected cost per missing field from learned statistics;
 - ``query-all``: every provider, in parallel (baseline);
-- ``fixed-no-stop``: the configured order, no early stop (baseline).
+- ``fixed-no-stop``: the configured order, no early stop (baseline);
+- each provider alone, given only the caller's identifiers (what buying that one
+  provider gives): the "best single provider" the accuracy aim names.
+
+Accuracy against single providers is judged head to head: a provider's values against
+our record's, same person and field, both as each provider answered in the query-all run
+(fed by what every other provider found) and as it answers alone.
 
 The static and adaptive strategies start from statistics learned on a separate warm-up
 population (seed 98), as a server's persisted provider statistics would hold them.
@@ -35,6 +42,7 @@ from bench.market_harness import (
     JUDGED,
     QUERY_ALL,
     Report,
+    alone,
     build,
     copy_learning,
     enrich_all,
@@ -90,6 +98,9 @@ async def main(people: int, latency: float) -> None:
             outcomes[name] = outs
             if name == "query-all":
                 singles = single_provider_accuracy(population, outs)
+        solo = await alone(
+            providers, policies, population, everyone, learning=learning, calibrator=calibrator
+        )
     base = reports["query-all"]
     print(f"\nwall time {time.perf_counter() - started:.0f} s, market latency scale {latency}\n")
     for r in reports.values():
@@ -118,6 +129,18 @@ async def main(people: int, latency: float) -> None:
             f"adaptive {a.ours_shared:6.2%} ({s.shared}/{a.shared} values)   all: theirs "
             f"{s.theirs:6.2%}  static {s.ours:6.2%}  adaptive {a.ours:6.2%} ({s.values} values)"
         )
+    print(
+        "\nsingle providers alone: each provider asked on its own with the caller's identifiers "
+        "(what buying only it gives), its values vs our record, same person and field"
+    )
+    solos = {n: head_to_head(population, solo, outcomes[n]) for n in ("static", "adaptive")}
+    for name in sorted(solos["static"], key=lambda p: -solos["static"][p].theirs_shared):
+        s, a = solos["static"][name], solos["adaptive"][name]
+        print(
+            f"  {name:12s} shared: theirs {s.theirs_shared:6.2%}  static {s.ours_shared:6.2%}  "
+            f"adaptive {a.ours_shared:6.2%} ({s.shared}/{a.shared} values)   all: theirs "
+            f"{s.theirs:6.2%}  static {s.ours:6.2%}  adaptive {a.ours:6.2%} ({s.values} values)"
+        )
     for name in ("static", "adaptive"):
         r = reports[name]
         duel = duels[name].values()
@@ -131,6 +154,13 @@ async def main(people: int, latency: float) -> None:
             f"{best[1][0]:.2%} over {best[1][1]} values), head to head at least as accurate as "
             f"{beaten} of {len(duels[name])} providers on shared values ({covered} counting "
             f"values we did not deliver as wrong), ECE {r.ece:.3f} (aim < 0.05)"
+        )
+        versus = solos[name].values()
+        print(
+            f"  {name} vs each provider alone: at least as accurate as "
+            f"{sum(d.ours_shared >= d.theirs_shared for d in versus)} of {len(versus)} on "
+            f"shared values ({sum(d.ours >= d.theirs for d in versus)} counting values we did "
+            "not deliver as wrong)"
         )
 
 
