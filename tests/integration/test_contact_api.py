@@ -104,13 +104,15 @@ def test_returned_emails_are_verified_live(server: Server, tmp_path: Path) -> No
 
 def test_a_live_mailbox_outweighs_an_older_employer(server: Server, tmp_path: Path) -> None:
     """Your import files a person at their old company; the address you look them up by
-    is a live mailbox at another one. The check is the newer observation of the two."""
+    is a live mailbox at another one. The check is the newer observation of the two.
+    (The address is one no other test checks: a stored check is reused, dated when it
+    was made, and one made before the import would rightly lose to it.)"""
     name = "acct_" + secrets.token_hex(4)
     key = server.new_key(name)
     load(
         server,
         "Email,First Name,Last Name,Company Name,Website\n"
-        "jane@acme.test,Jane,Doe,Oldco,oldco.test\n"
+        "bob@disabled.test,Bob,Doe,Oldco,oldco.test\n"
         "ghost@acme.test,Gus,Ghost,Oldco,oldco.test\n"
         "jane@catchall.test,Jane,Roe,Oldco,oldco.test\n",
         tmp_path,
@@ -120,13 +122,13 @@ def test_a_live_mailbox_outweighs_an_older_employer(server: Server, tmp_path: Pa
     with server.client(key) as c:
         live, gone, any_name = (
             c.post("/v1/enrich/contact?expand=provenance", json={"email": email}).json()
-            for email in ("jane@acme.test", "ghost@acme.test", "jane@catchall.test")
+            for email in ("bob@disabled.test", "ghost@acme.test", "jane@catchall.test")
         )
-    assert live["contact"]["company_domain"] == "acme.test"
+    assert live["contact"]["company_domain"] == "disabled.test"
     domain = live["provenance"]["fields"]["company_domain"]
     assert domain["source"] == "email_verifier"
     assert [fv["value"] for fv in domain["rejected"]] == ["oldco.test"]
-    assert live["contact"]["company_name"] is None  # Oldco's name is not Acme's
+    assert live["contact"]["company_name"] is None  # Oldco's name is not the new one's
     # A dead mailbox, or a server that accepts any name, places no one anywhere.
     for r, status in ((gone, "invalid"), (any_name, "catch-all")):
         assert r["contact"]["email_status"] == status
