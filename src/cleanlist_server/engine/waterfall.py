@@ -12,7 +12,9 @@ For one query:
    strategy order; parallel mode calls every eligible provider at once, in waves, as
    new identifiers appear.
 3. Early stop: as soon as the wanted fields are filled and the record's confidence
-   reaches ``stop_confidence``, no further provider is called.
+   reaches ``stop_confidence``, no further paid provider is called; a free one that can
+   second a single-source field still may, if it is offline (the numbering plan) or
+   reads what the record now holds (the employer's homepage: ``_confirms_free``).
 4. Email checks: a referee (``providers.base.Referee``, the email verifier) checks each
    address the merge would return; one it refutes (a dead mailbox) loses to the next
    candidate and the search goes on (``_referee``).
