@@ -41,6 +41,7 @@ from bench.market_harness import (
     FIXED_NO_STOP,
     JUDGED,
     QUERY_ALL,
+    Duel,
     Report,
     alone,
     build,
@@ -64,6 +65,15 @@ def line(r: Report, base: Report) -> str:
         f"accuracy {r.accuracy_rate:6.2%}  matched {r.matched:5d}  "
         f"cost/enriched {r.cost_per_enriched:6.2f}c ({r.total_cost / base.total_cost:6.1%} of all)  "
         f"p50 {r.p50 * 1000:6.0f} ms  p99 {r.p99 * 1000:6.0f} ms  ECE {r.ece:.3f}"
+    )
+
+
+def duel_line(name: str, s: Duel, a: Duel) -> str:
+    """One provider head to head with the static (``s``) and adaptive (``a``) records."""
+    return (
+        f"  {name:12s} shared: theirs {s.theirs_shared:6.2%}  static {s.ours_shared:6.2%}  "
+        f"adaptive {a.ours_shared:6.2%} ({s.shared}/{a.shared} values)   all: theirs "
+        f"{s.theirs:6.2%}  static {s.ours:6.2%}  adaptive {a.ours:6.2%} ({s.values} values)"
     )
 
 
@@ -123,24 +133,14 @@ async def main(people: int, latency: float) -> None:
         for n in ("static", "adaptive")
     }
     for name in sorted(singles, key=lambda p: -singles[p][0]):
-        s, a = duels["static"][name], duels["adaptive"][name]
-        print(
-            f"  {name:12s} shared: theirs {s.theirs_shared:6.2%}  static {s.ours_shared:6.2%}  "
-            f"adaptive {a.ours_shared:6.2%} ({s.shared}/{a.shared} values)   all: theirs "
-            f"{s.theirs:6.2%}  static {s.ours:6.2%}  adaptive {a.ours:6.2%} ({s.values} values)"
-        )
+        print(duel_line(name, duels["static"][name], duels["adaptive"][name]))
     print(
         "\nsingle providers alone: each provider asked on its own with the caller's identifiers "
         "(what buying only it gives), its values vs our record, same person and field"
     )
     solos = {n: head_to_head(population, solo, outcomes[n]) for n in ("static", "adaptive")}
     for name in sorted(solos["static"], key=lambda p: -solos["static"][p].theirs_shared):
-        s, a = solos["static"][name], solos["adaptive"][name]
-        print(
-            f"  {name:12s} shared: theirs {s.theirs_shared:6.2%}  static {s.ours_shared:6.2%}  "
-            f"adaptive {a.ours_shared:6.2%} ({s.shared}/{a.shared} values)   all: theirs "
-            f"{s.theirs:6.2%}  static {s.ours:6.2%}  adaptive {a.ours:6.2%} ({s.values} values)"
-        )
+        print(duel_line(name, solos["static"][name], solos["adaptive"][name]))
     for name in ("static", "adaptive"):
         r = reports[name]
         duel = duels[name].values()

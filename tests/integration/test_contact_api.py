@@ -26,12 +26,19 @@ def load(server: Server, csv_text: str, tmp_path: Path, account: str) -> str:
     return server.cli("import", str(path), "--account", account, "--json").stdout
 
 
+def new_account(
+    server: Server, csv_text: str, tmp_path: Path, *, test: bool = False
+) -> tuple[str, str]:
+    """A fresh account holding ``csv_text`` as its import: (its name, a key)."""
+    name = "acct_" + secrets.token_hex(4)
+    key = server.new_key(name, test=test)
+    load(server, csv_text, tmp_path, name)
+    return name, key
+
+
 @pytest.fixture
 def account(server: Server, tmp_path: Path) -> tuple[str, str]:
-    name = "acct_" + secrets.token_hex(4)
-    key = server.new_key(name)
-    load(server, CSV, tmp_path, name)
-    return name, key
+    return new_account(server, CSV, tmp_path)
 
 
 def enrich(client: httpx.Client, **body: object) -> httpx.Response:
@@ -72,9 +79,7 @@ def test_seed_request_returns_the_seed_shape(server: Server, account: tuple[str,
 
 
 def test_returned_emails_are_verified_live(server: Server, tmp_path: Path) -> None:
-    name = "acct_" + secrets.token_hex(4)
-    key = server.new_key(name)
-    load(
+    _, key = new_account(
         server,
         "Email,First Name,Last Name,Title\n"
         "jane@acme.test,Jane,Doe,CTO\n"
@@ -82,7 +87,6 @@ def test_returned_emails_are_verified_live(server: Server, tmp_path: Path) -> No
         "jane@catchall.test,Jane,Roe,CEO\n"
         "jane@greylist.test,Jane,Grey,COO\n",
         tmp_path,
-        name,
     )
     with server.client(key) as c:
         statuses = {
@@ -107,16 +111,13 @@ def test_a_live_mailbox_outweighs_an_older_employer(server: Server, tmp_path: Pa
     is a live mailbox at another one. The check is the newer observation of the two.
     (The address is one no other test checks: a stored check is reused, dated when it
     was made, and one made before the import would rightly lose to it.)"""
-    name = "acct_" + secrets.token_hex(4)
-    key = server.new_key(name)
-    load(
+    _, key = new_account(
         server,
         "Email,First Name,Last Name,Company Name,Website\n"
         "bob@disabled.test,Bob,Doe,Oldco,oldco.test\n"
         "ghost@acme.test,Gus,Ghost,Oldco,oldco.test\n"
         "jane@catchall.test,Jane,Roe,Oldco,oldco.test\n",
         tmp_path,
-        name,
     )
     time.sleep(1.1)  # the check must come after the import, also at one-second precision
     with server.client(key) as c:
@@ -318,9 +319,7 @@ def test_credits_phone_pricing_and_402(server: Server, account: tuple[str, str])
 
 
 def test_test_mode_keys_are_never_charged(server: Server, tmp_path: Path) -> None:
-    name = "acct_" + secrets.token_hex(4)
-    key = server.new_key(name, test=True)
-    load(server, CSV, tmp_path, name)
+    _, key = new_account(server, CSV, tmp_path, test=True)
     with server.client(key) as c:
         r = enrich(c, email="jane.smith@acme.com").json()
         assert c.get("/v1/credits").json()["balance"] == 30
@@ -388,9 +387,7 @@ def test_email_finder_needs_no_paid_provider(server: Server, tmp_path: Path) -> 
 
 
 def test_email_finder_learns_the_domain_pattern(server: Server, tmp_path: Path) -> None:
-    name = "acct_" + secrets.token_hex(4)
-    key = server.new_key(name)
-    load(server, "Email,First Name,Last Name\nbob@acme.test,Bob,Stone\n", tmp_path, name)
+    _, key = new_account(server, "Email,First Name,Last Name\nbob@acme.test,Bob,Stone\n", tmp_path)
     with server.client(key) as c:
         r = enrich(
             c, first_name="Jane", last_name="Smith", company_name="Acme", company_domain="acme.test"

@@ -9,9 +9,9 @@ is first-party (the mail server speaks of its own mailbox), so it wins ``email_s
 over the vendors' copies. A deliverable mailbox (``valid``: not catch-all) at a company's
 domain also places the person at that employer now (``company_domain``): companies close
 a leaver's mailbox, which is how a stale vendor's old employer loses to a live address.
-Checks are shared with ``POST /v1/verify/email``: a recent one
-is reused, a new one rides in ``ProviderResult.new_check`` for the enrichment to store
-in its own transaction. Free: no key, no vendor.
+Checks are shared with ``POST /v1/verify/email``: a recent one is reused, a new one rides
+in ``ProviderResult.new_check`` for the enrichment to store in its own transaction.
+Free: no key, no vendor.
 """
 
 from __future__ import annotations

@@ -320,9 +320,12 @@ async def test_enriched_at_is_the_newest_observation_not_the_request() -> None:
 # --- the email verifier as the waterfall's referee -----------------------------------
 
 
-def verifier(statuses: dict[str, str]) -> tuple[Any, list[str]]:
+def verifier(
+    statuses: dict[str, str], flags: dict[str, bool] | None = None
+) -> tuple[Any, list[str]]:
     """The real ``email_verifier`` provider over a fake check: ``statuses`` by address
-    (others ``valid``); returns it and the addresses it was asked about, in order."""
+    (others ``valid``), every check with the same ``flags`` (``role_based``, ...);
+    returns it and the addresses it was asked about, in order."""
     from cleanlist_server.providers.email_verifier import EmailVerifierProvider
 
     asked: list[str] = []
@@ -331,7 +334,7 @@ def verifier(statuses: dict[str, str]) -> tuple[Any, list[str]]:
         asked.append(email)
         status = statuses.get(email, "valid")
         score = 5 if status == "invalid" else 95
-        done = {"email": email, "email_status": status, "score": score, "checks": {}}
+        done = {"email": email, "email_status": status, "score": score, "checks": flags or {}}
         return {**done, "verified_at": "2026-10-01T00:00:00Z"}, f"new:{email}"
 
     return EmailVerifierProvider(check), asked
@@ -453,19 +456,9 @@ async def test_a_live_mailbox_places_the_person_at_its_company() -> None:
     assert "company_name" not in out.fields
     # A catch-all server accepts any name, and a role address names no one: no employer.
     for status, flags in (("catch-all", {}), ("valid", {"role_based": True})):
-        ref = _checked_as(status, flags)
+        ref, _ = verifier({"ann@acme.test": status}, flags)
         out = await waterfall(ref, *vendors).run(Q, ALL)
         assert out.fields["company_domain"].value == "old.test"
-
-
-def _checked_as(status: str, flags: dict[str, bool]) -> Any:
-    from cleanlist_server.providers.email_verifier import EmailVerifierProvider
-
-    async def check(email: str) -> tuple[dict[str, Any], Any]:
-        done = {"email": email, "email_status": status, "score": 90, "checks": flags}
-        return {**done, "verified_at": "2026-10-01T00:00:00Z"}, None
-
-    return EmailVerifierProvider(check)
 
 
 @dataclass
